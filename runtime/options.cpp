@@ -1,0 +1,232 @@
+#include "runtime/options.hpp"
+
+#include <fstream>
+#include <functional>
+#include <map>
+#include <sstream>
+#include <stdexcept>
+
+namespace mc {
+
+const char* to_string(role r) {
+  switch (r) {
+    case role::master: return "master";
+    case role::coreapp: return "coreapp";
+    case role::webapp: return "webapp";
+    case role::upstream_sim: return "upstream-sim";
+  }
+  return "?";
+}
+
+namespace {
+
+using setter = std::function<std::string(options&, const std::string&)>;
+
+std::string set_int(int& out, const std::string& v, long lo, long hi) {
+  try {
+    size_t pos = 0;
+    long x = std::stol(v, &pos);
+    if (pos != v.size() || x < lo || x > hi)
+      throw std::out_of_range("range");
+    out = static_cast<int>(x);
+    return {};
+  } catch (...) {
+    return "expects an integer in [" + std::to_string(lo) + ", "
+           + std::to_string(hi) + "], got '" + v + "'";
+  }
+}
+
+std::string set_port(uint16_t& out, const std::string& v) {
+  int x = 0;
+  auto err = set_int(x, v, 0, 65535);
+  if (err.empty())
+    out = static_cast<uint16_t>(x);
+  return err;
+}
+
+const std::map<std::string, setter>& setters() {
+  static const std::map<std::string, setter> table{
+    {"role",
+     [](options& o, const std::string& v) -> std::string {
+       if (v == "master") o.role = role::master;
+       else if (v == "coreapp") o.role = role::coreapp;
+       else if (v == "webapp") o.role = role::webapp;
+       else if (v == "upstream-sim") o.role = role::upstream_sim;
+       else return "must be one of master, coreapp, webapp, upstream-sim; got '" + v + "'";
+       return {};
+     }},
+    {"node-id", [](options& o, const std::string& v) -> std::string {
+       if (v.empty() || v.size() > 64)
+         return "must be 1-64 characters";
+       o.node_id = v;
+       return {};
+     }},
+    {"db", [](options& o, const std::string& v) { o.db_uri = v; return std::string{}; }},
+    {"bind", [](options& o, const std::string& v) { o.bind_host = v; return std::string{}; }},
+    {"advertise", [](options& o, const std::string& v) { o.advertise_host = v; return std::string{}; }},
+    {"caf-port", [](options& o, const std::string& v) { return set_port(o.caf_port, v); }},
+    {"http-port", [](options& o, const std::string& v) { return set_port(o.http_port, v); }},
+    {"http-threads", [](options& o, const std::string& v) { return set_int(o.http_threads, v, 4, 4096); }},
+    {"scheduler-threads", [](options& o, const std::string& v) { return set_int(o.scheduler_threads, v, 0, 256); }},
+    {"db-pool", [](options& o, const std::string& v) { return set_int(o.db_pool_size, v, 1, 4); }},
+    {"lease-ttl-ms", [](options& o, const std::string& v) { return set_int(o.lease_ttl_ms, v, 100, 600000); }},
+    {"lease-renew-ms", [](options& o, const std::string& v) { return set_int(o.lease_renew_ms, v, 10, 600000); }},
+    {"heartbeat-ms", [](options& o, const std::string& v) { return set_int(o.node_heartbeat_ms, v, 10, 600000); }},
+    {"caf-heartbeat-ms", [](options& o, const std::string& v) { return set_int(o.caf_heartbeat_ms, v, 10, 600000); }},
+    {"caf-timeout-ms", [](options& o, const std::string& v) { return set_int(o.caf_timeout_ms, v, 50, 600000); }},
+    {"schema-dir", [](options& o, const std::string& v) { o.schema_dir = v; return std::string{}; }},
+    {"sim-session-rate", [](options& o, const std::string& v) { return set_int(o.sim_session_rate, v, 0, 10000000); }},
+    {"sim-latency-ms", [](options& o, const std::string& v) { return set_int(o.sim_latency_ms, v, 0, 60000); }},
+    {"sim-delivered-ms", [](options& o, const std::string& v) { return set_int(o.sim_delivered_ms, v, 0, 600000); }},
+    {"sim-read-ms", [](options& o, const std::string& v) { return set_int(o.sim_read_ms, v, 0, 600000); }},
+    {"sim-users", [](options& o, const std::string& v) { return set_int(o.sim_users, v, 1, 10000000); }},
+    {"sim-inbound-rate", [](options& o, const std::string& v) -> std::string {
+       try {
+         size_t p = 0;
+         double x = std::stod(v, &p);
+         if (p != v.size() || x < 0)
+           throw std::out_of_range("range");
+         o.sim_inbound_rate = x;
+         return {};
+       } catch (...) {
+         return "expects a non-negative number, got '" + v + "'";
+       }
+     }},
+  };
+  return table;
+}
+
+std::string apply(options& o, const std::string& key, const std::string& value) {
+  auto& table = setters();
+  auto i = table.find(key);
+  if (i == table.end())
+    return "unknown option --" + key + " (see --help)";
+  auto err = i->second(o, value);
+  if (!err.empty())
+    return "--" + key + " " + err;
+  return {};
+}
+
+std::string trim(const std::string& s) {
+  auto b = s.find_first_not_of(" \t\r");
+  if (b == std::string::npos)
+    return {};
+  auto e = s.find_last_not_of(" \t\r");
+  return s.substr(b, e - b + 1);
+}
+
+parse_result fail(std::string msg) {
+  return {std::nullopt, "multiconnect: " + std::move(msg), 2};
+}
+
+} // namespace
+
+std::string usage() {
+  return R"(usage: multiconnect --role ROLE --node-id ID --db URI [options]
+
+Roles:
+  master        competes for the master lease; the primary runs the supervisor
+  coreapp       warm standby that serves the shards the primary master assigns
+  webapp        stateless REST front of the On-Premises API (/v1/...)
+  upstream-sim  stand-in for the messaging servers, for local runs and tests
+
+Options (also as `key = value` lines in --config FILE; flags win):
+  --role ROLE              one of the roles above (required)
+  --node-id ID             unique name of this node (required)
+  --db URI                 PostgreSQL URI, e.g. postgresql://u@127.0.0.1:5432/mc
+  --bind HOST              address to bind sockets to (default 127.0.0.1)
+  --advertise HOST         address peers use to reach this node (default: bind)
+  --caf-port N             actor middleman port (default 0: any free port)
+  --http-port N            REST port (webapp) or query port (upstream-sim)
+  --http-threads N         webapp HTTP worker threads (default 192)
+  --scheduler-threads N    actor scheduler threads (default: one per core)
+  --db-pool N              database connections of this node, 1-4 (default 3)
+  --lease-ttl-ms N         master lease time to live (default 1000)
+  --lease-renew-ms N       master lease renew period (default 200)
+  --heartbeat-ms N         node heartbeat period in the database (default 250)
+  --caf-heartbeat-ms N     middleman heartbeat interval (default 200)
+  --caf-timeout-ms N       middleman connection timeout (default 1000)
+  --schema-dir DIR         SQL migrations (default: the source tree's schema/)
+  --sim-session-rate N     upstream-sim: msg/s cap per session (0 = none)
+  --sim-latency-ms N       upstream-sim: ack latency (default 1)
+  --sim-delivered-ms N     upstream-sim: delay of "delivered" (default 200)
+  --sim-read-ms N          upstream-sim: delay of "read", 0 = never (default 1000)
+  --sim-inbound-rate X     upstream-sim: inbound messages per second (default 0)
+  --sim-users N            upstream-sim: number of simulated users (default 100)
+  --config FILE            read options from FILE
+  --help                   print this text
+)";
+}
+
+parse_result parse_options(int argc, const char* const* argv) {
+  options o;
+  std::vector<std::pair<std::string, std::string>> cli;
+  std::string config_file;
+  bool has_role = false;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == "--help" || arg == "-h")
+      return {std::nullopt, usage(), 0};
+    if (arg.rfind("--", 0) != 0)
+      return fail("unexpected argument '" + arg + "' (see --help)");
+    std::string key = arg.substr(2), value;
+    auto eq = key.find('=');
+    if (eq != std::string::npos) {
+      value = key.substr(eq + 1);
+      key.resize(eq);
+    } else {
+      if (i + 1 >= argc)
+        return fail("--" + key + " needs a value");
+      value = argv[++i];
+    }
+    if (key == "config")
+      config_file = value;
+    else
+      cli.emplace_back(key, value);
+  }
+  if (!config_file.empty()) {
+    std::ifstream in(config_file);
+    if (!in)
+      return fail("cannot read config file '" + config_file + "'");
+    std::string line;
+    int line_no = 0;
+    while (std::getline(in, line)) {
+      ++line_no;
+      line = trim(line);
+      if (line.empty() || line[0] == '#')
+        continue;
+      auto eq = line.find('=');
+      if (eq == std::string::npos)
+        return fail(config_file + ":" + std::to_string(line_no)
+                    + ": expected 'key = value'");
+      auto key = trim(line.substr(0, eq));
+      has_role |= key == "role";
+      auto err = apply(o, key, trim(line.substr(eq + 1)));
+      if (!err.empty())
+        return fail(config_file + ":" + std::to_string(line_no) + ": " + err);
+    }
+  }
+  for (auto& [k, v] : cli) {
+    auto err = apply(o, k, v);
+    if (!err.empty())
+      return fail(err);
+    has_role |= k == "role";
+  }
+  if (!has_role)
+    return fail("--role is required (see --help)");
+  if (o.node_id.empty())
+    return fail("--node-id is required (see --help)");
+  if (o.db_uri.empty())
+    return fail("--db is required (see --help)");
+  if (o.advertise_host.empty())
+    o.advertise_host = o.bind_host;
+  if (o.schema_dir.empty())
+    o.schema_dir = MC_SCHEMA_DIR;
+  if (o.lease_renew_ms * 2 > o.lease_ttl_ms)
+    return fail("--lease-renew-ms must be at most half of --lease-ttl-ms");
+  if ((o.role == role::webapp) && o.http_port == 0)
+    return fail("--http-port is required for a webapp");
+  return {o, {}, 0};
+}
+
+} // namespace mc

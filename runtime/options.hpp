@@ -1,0 +1,68 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace mc {
+
+/// The roles one `multiconnect` binary can play.
+enum class role { master, coreapp, webapp, upstream_sim };
+
+/// Returns the flag spelling of `r`, e.g. "upstream-sim".
+const char* to_string(role r);
+
+/// Everything a node is started with, from flags and an optional config file.
+struct options {
+  mc::role role = mc::role::coreapp;
+  std::string node_id;
+  std::string db_uri;
+  /// Address the node's sockets bind to.
+  std::string bind_host = "127.0.0.1";
+  /// Address peers use to reach this node; defaults to `bind_host`.
+  std::string advertise_host;
+  /// CAF middleman port; 0 picks a free one.
+  uint16_t caf_port = 0;
+  /// REST port of a webapp, or query port of the upstream simulator.
+  uint16_t http_port = 0;
+  /// HTTP worker threads of a webapp (each keep-alive connection holds one).
+  int http_threads = 192;
+  /// Actor scheduler threads; 0 means one per core.
+  int scheduler_threads = 0;
+  /// Pool of database connections this node may hold.
+  int db_pool_size = 3;
+  /// Master lease time to live and renew period, milliseconds.
+  int lease_ttl_ms = 1000;
+  int lease_renew_ms = 200;
+  /// Node heartbeat period in the `nodes` table, milliseconds.
+  int node_heartbeat_ms = 250;
+  /// CAF middleman heartbeat and connection timeout, milliseconds.
+  int caf_heartbeat_ms = 200;
+  int caf_timeout_ms = 1000;
+  /// Directory with the numbered SQL migrations.
+  std::string schema_dir;
+  /// Upstream simulator knobs (role upstream-sim).
+  int sim_session_rate = 0;      ///< msg/s cap per session, 0 = none
+  int sim_latency_ms = 1;        ///< ack latency
+  int sim_delivered_ms = 200;    ///< delay before a "delivered" receipt
+  int sim_read_ms = 1000;        ///< delay before a "read" receipt, 0 = never
+  double sim_inbound_rate = 0;   ///< inbound messages per second, all users
+  int sim_users = 100;           ///< simulated users sending inbound
+};
+
+/// Result of parsing: options, or a message for the user and an exit code.
+struct parse_result {
+  std::optional<options> opts;
+  std::string message; ///< help text or a one-line error
+  int exit_code = 0;
+};
+
+/// Parses `argv`; `--config FILE` reads `key = value` lines first and flags
+/// given on the command line win over the file.
+parse_result parse_options(int argc, const char* const* argv);
+
+/// The `--help` text.
+std::string usage();
+
+} // namespace mc
