@@ -1,0 +1,70 @@
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include "http/api_error.hpp"
+
+namespace mc::http {
+
+/// The application settings (GET/PATCH /v1/settings/application), the
+/// subset of the On-Prem settings that this cluster implements.
+struct app_settings {
+  std::string webhook_url;              ///< "" = no webhook; http(s) URL.
+  int max_concurrent_requests = 6;      ///< 6, 12, 18 or 24.
+  bool callback_persist = true;
+  int64_t callback_backoff_delay_ms = 3000;
+  int64_t max_callback_backoff_delay_ms = 900000;
+  bool sent_status = false;
+  double heartbeat_interval = 0.2;      ///< Seconds (On-Prem default 5).
+  double unhealthy_interval = 1.0;      ///< Seconds (On-Prem default 30).
+};
+
+/// Accepted ranges, so that a PATCH cannot configure a cluster that never
+/// retries, retries in a tight loop, or never declares a node dead.
+namespace settings_limits {
+constexpr int64_t min_backoff_ms = 1;
+constexpr int64_t max_backoff_ms = 86'400'000; ///< One day.
+constexpr double min_heartbeat = 0.05;
+constexpr double max_heartbeat = 60.0;
+constexpr double min_unhealthy = 0.1;
+constexpr double max_unhealthy = 600.0;
+constexpr size_t max_url_bytes = 2048;
+} // namespace settings_limits
+
+/// Applies a PATCH body on `current` and returns the result. The body is an
+/// object with any of: "webhooks": {"url", "max_concurrent_requests"},
+/// "callback_persist", "callback_backoff_delay_ms",
+/// "max_callback_backoff_delay_ms", "sent_status", "heartbeat_interval",
+/// "unhealthy_interval". Absent fields keep their value. Numbers may be
+/// JSON numbers or numeric strings (the On-Prem API documents "3000").
+/// Errors name the field: 1009 for bad values and malformed JSON, 1010 for
+/// unknown fields. Cross-field rules (max backoff >= backoff, unhealthy >
+/// heartbeat) are checked on the result.
+std::variant<app_settings, api_error>
+apply_settings_patch(app_settings current, std::string_view patch_json);
+
+/// {"settings":{"application":{...}},"meta":{...}} as GET returns it.
+std::string settings_response_json(const app_settings& s);
+
+/// The storage form: a flat JSON object kept in the database.
+std::string settings_to_stored_json(const app_settings& s);
+
+/// Reads the storage form back. Never fails: a missing, mistyped or
+/// out-of-range field (or unparsable input) takes its default.
+app_settings settings_from_stored_json(std::string_view json);
+
+/// Delay before retrying a callback that has failed `attempts` times
+/// (attempts >= 1): attempts * callback_backoff_delay_ms, capped at
+/// max_callback_backoff_delay_ms; 0 when attempts < 1. This is the On-Prem
+/// rule: "The backoff delay increases linearly by this value each time a
+/// callback fails ... if a callback fails the first time, it will try again
+/// in 3000ms. A second failure will result in a 6000ms delay ... until ...
+/// the delay reaches 900000ms (15 min) after which the callback will
+/// continue to be retried but the delay will not increase." (On-Prem
+/// "Application Settings", callback_backoff_delay_ms.)
+int64_t callback_backoff_ms(const app_settings& s, int attempts);
+
+} // namespace mc::http

@@ -1,0 +1,52 @@
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include "http/api_error.hpp"
+
+namespace mc::http {
+
+/// A validated POST /v1/messages request (text messages only).
+struct send_request {
+  /// The recipient, normalised to its digits ("+1 631-555-0000" becomes
+  /// "16315550000"), so that routing and ordering see one form.
+  std::string to;
+  /// The message text: valid UTF-8, 1 to `max_body_chars` code points.
+  std::string body;
+  bool preview_url = false;
+};
+
+/// Most code points a text body may have (On-Prem error 1001 beyond this).
+constexpr size_t max_body_chars = 4096;
+
+/// Most digits a recipient may have.
+constexpr size_t max_recipient_digits = 20;
+
+/// Largest request body accepted here, whatever the server's own cap: a
+/// maximal body written entirely as \uXXXX surrogate pairs is ~49 KiB.
+constexpr size_t max_send_request_bytes = 256 * 1024;
+
+/// Parses and validates a POST /v1/messages body. Never throws, never
+/// crashes on any byte sequence. Errors carry a precise reason:
+/// - malformed JSON, non-object root, wrong types, bad values: 1009
+///   ("invalid JSON at offset N: ...", "to must be a string", ...);
+/// - missing to, text or text.body: 1008 ("text.body is missing");
+/// - unknown fields: 1010 "unknown field 'foo'" (On-Prem "Parameter is not
+///   required");
+/// - recipient_type other than "individual": 1002 (On-Prem "Invalid
+///   recipient type");
+/// - type other than "text": 1009 "type 'image' is not supported";
+/// - a body over 4096 code points: 1001 (On-Prem "Message too long").
+std::variant<send_request, api_error> parse_send_request(std::string_view json);
+
+/// {"messages":[{"id":"<id>"}],"meta":{...}}, the 201 response body.
+std::string send_response_json(const std::string& id);
+
+/// A new message id: 27 URL-safe characters encoding 160 random bits from
+/// OpenSSL's CSPRNG, so ids never collide across nodes. Thread-safe.
+std::string new_message_id();
+
+} // namespace mc::http
