@@ -1,0 +1,49 @@
+#pragma once
+
+/// Run-time tuning for cpp-httplib servers.
+///
+/// Debian ships cpp-httplib 0.11 as a compiled library, so its CPPHTTPLIB_*
+/// macros are fixed at 8 pool threads, 5 requests per keep-alive connection,
+/// Nagle on and a listen backlog of 5: about 300 req/s with 1 s tails. Every
+/// HTTP server in the project (webapp, upstream-sim query API, benchmarks)
+/// binds through `bind_tuned` so that it gets the run-time fixes instead.
+
+#include <cstddef>
+#include <string>
+
+#include <httplib.h>
+
+namespace mc::http {
+
+/// Knobs applied by `bind_tuned`.
+struct server_tuning {
+  /// Pool threads. Each keep-alive connection holds one, so size this for the
+  /// number of concurrent client connections.
+  int threads = 192;
+  /// Listen backlog (the kernel caps it at net.core.somaxconn).
+  int backlog = 1024;
+  /// Requests served on one keep-alive connection before it is closed.
+  size_t keep_alive_max = 1000000;
+  /// Largest accepted request body in bytes.
+  size_t payload_max = 64 * 1024;
+  /// Read/write timeout per request, and idle keep-alive timeout, in seconds.
+  int read_timeout_s = 30;
+};
+
+/// Applies the tuning (thread pool through new_task_queue, keep-alive count,
+/// TCP_NODELAY, payload limit, timeouts) and binds; returns the bound port
+/// (0 on failure). `port` 0 picks a free port.
+int bind_tuned(httplib::Server& srv, const std::string& host, int port,
+               const server_tuning& t);
+
+/// Runs the accept loop (blocks until srv.stop()).
+///
+/// httplib 0.11 ignores a stop() that comes before the loop has started, so
+/// a caller that may stop early must first wait for `srv.is_running()`.
+bool listen_tuned(httplib::Server& srv);
+
+/// Raises the backlog of every listening TCP socket of this process bound to
+/// `port`; returns how many sockets were changed. Used by `bind_tuned`.
+int raise_listen_backlog(int port, int backlog);
+
+} // namespace mc::http
