@@ -14,7 +14,7 @@ struct status_event {
   int64_t timestamp = 0;    ///< Unix seconds.
   /// For "failed" only: the On-Prem error reported with the status (0 = none).
   int error_code = 0;
-  std::string error_title;
+  std::string error_title{};
 };
 
 /// A text message received from a user.
@@ -24,7 +24,7 @@ struct inbound_event {
   std::string body;
   int64_t timestamp = 0; ///< Unix seconds.
   /// The sender's profile name; the webhook uses `from` when empty.
-  std::string profile_name;
+  std::string profile_name{};
 };
 
 /// One JSON object per event, the form kept in the callbacks table (kind

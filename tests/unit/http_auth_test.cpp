@@ -83,7 +83,7 @@ TEST_CASE("password policy cases") {
   CHECK(*password_policy_error("Abcdef1\xff")
         == "password must be valid UTF-8");
   // Length counts characters: 8 two-byte characters plus the required kinds.
-  CHECK_FALSE(password_policy_error("\xc3\xa4\xc3\xa4\xc3\xa4\xc3\xa4\xc3\xa4Aa1"));
+  CHECK_FALSE(password_policy_error("\xc3\xa4\xc3\xa4\xc3\xa4\xc3\xa4\xc3\xa4" "Aa1"));
 }
 
 TEST_CASE("tokens round-trip their claims") {

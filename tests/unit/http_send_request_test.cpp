@@ -89,7 +89,7 @@ TEST_CASE("recipient rules") {
   check_error(R"({"to":"abc","text":{"body":"hi"}})", 1009,
               "to may contain only digits, spaces, '+', '-', '(' and ')': "
               "'abc'");
-  check_error(R"({"to":"+ -()","text":{"body":"hi"}})", 1009,
+  check_error(R"J({"to":"+ -()","text":{"body":"hi"}})J", 1009,
               "to must contain at least one digit");
   check_error(R"({"to":"","text":{"body":"hi"}})", 1009,
               "to must contain at least one digit");
@@ -175,7 +175,7 @@ TEST_CASE("a non-object root is refused") {
 TEST_CASE("hostile input is refused quickly and safely") {
   auto start = std::chrono::steady_clock::now();
   // Deep nesting would exhaust the stack of a recursive parser.
-  auto deep = fails("{\"to\":" + std::string(1'000'000, '['));
+  auto deep = fails("{\"to\":" + std::string(200'000, '['));
   CHECK(deep.details.find("nesting deeper than") != std::string::npos);
   auto deep_obj = fails(repeat("{\"a\":", 100'000));
   CHECK(deep_obj.code == 1009);
