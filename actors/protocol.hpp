@@ -23,7 +23,8 @@ namespace mc {
 using activate_atom = caf::atom_constant<caf::atom("activate")>;
 /// (deactivate_atom, shard, epoch) -> ok_atom: drain and stop the shard.
 using deactivate_atom = caf::atom_constant<caf::atom("deactivat")>;
-/// (ping_atom) -> (pong_atom, node_id, owned shards): application heartbeat.
+/// (ping_atom) -> (pong_atom, node_id, std::vector<int32_t> shards,
+///   std::vector<int64_t> epochs): application heartbeat.
 using ping_atom = caf::atom_constant<caf::atom("ping")>;
 using pong_atom = caf::atom_constant<caf::atom("pong")>;
 /// (map_atom, config_epoch): the shard map changed, reload it.

@@ -1,0 +1,111 @@
+#include "actors/coreapp_node.hpp"
+
+#include <caf/all.hpp>
+
+#include "runtime/log.hpp"
+
+namespace mc {
+
+namespace {
+
+using self_ptr = caf::stateful_actor<coreapp_node_state>*;
+
+void stop_shard(self_ptr self, int32_t shard) {
+  auto i = self->state.shards.find(shard);
+  if (i == self->state.shards.end())
+    return;
+  self->demonitor(i->second.actor);
+  self->send(i->second.actor, stop_atom::value);
+  self->state.shards.erase(i);
+}
+
+} // namespace
+
+caf::behavior coreapp_node(caf::stateful_actor<coreapp_node_state>* self,
+                           coreapp_config cfg) {
+  self->state.cfg = std::move(cfg);
+  // Shard actors are not linked (a fenced shard must not take the node
+  // down), so stop them explicitly when the node goes.
+  self->attach_functor([=](const caf::error&) {
+    for (auto& [s, o] : self->state.shards)
+      caf::anon_send_exit(o.actor, caf::exit_reason::user_shutdown);
+  });
+  self->set_down_handler([=](caf::down_msg& dm) {
+    auto& shards = self->state.shards;
+    for (auto i = shards.begin(); i != shards.end(); ++i)
+      if (i->second.actor.address() == dm.source) {
+        log_info(self->state.cfg.node_id, "shard ", i->first, " epoch ",
+                 i->second.epoch, " stopped");
+        shards.erase(i);
+        return;
+      }
+  });
+  return {
+    [=](activate_atom, int32_t shard, int64_t epoch,
+        int32_t shards_total) -> caf::result<caf::ok_atom> {
+      auto& st = self->state;
+      auto i = st.shards.find(shard);
+      if (i != st.shards.end()) {
+        if (i->second.epoch == epoch)
+          return caf::ok_atom::value; // a repeated activation
+        if (i->second.epoch > epoch)
+          return make_error(mc_errc::stale_epoch, "activation is older");
+        stop_shard(self, shard);
+      }
+      shard_config sc;
+      sc.shard = shard;
+      sc.epoch = epoch;
+      sc.shards_total = shards_total;
+      sc.account = st.cfg.account;
+      sc.node_id = st.cfg.node_id;
+      sc.writer = st.cfg.writers[static_cast<size_t>(shard)
+                                 % st.cfg.writers.size()];
+      sc.upstream = st.cfg.upstream;
+      sc.settings = st.cfg.settings;
+      sc.limits = st.cfg.limits;
+      auto a = self->spawn(shard_actor, std::move(sc));
+      self->monitor(a);
+      st.shards[shard] = owned_shard{epoch, a};
+      log_info(st.cfg.node_id, "activated shard ", shard, " epoch ", epoch,
+               " of ", shards_total);
+      return caf::ok_atom::value;
+    },
+    [=](deactivate_atom, int32_t shard, int64_t epoch) {
+      auto i = self->state.shards.find(shard);
+      if (i != self->state.shards.end() && i->second.epoch <= epoch)
+        stop_shard(self, shard);
+      return caf::ok_atom::value;
+    },
+    [=](ping_atom) {
+      auto& st = self->state;
+      std::vector<int32_t> shards;
+      std::vector<int64_t> epochs;
+      for (auto& [s, o] : st.shards) {
+        shards.push_back(s);
+        epochs.push_back(o.epoch);
+      }
+      return caf::make_message(pong_atom::value, st.cfg.node_id,
+                               std::move(shards), std::move(epochs));
+    },
+    [=](send_atom a, int32_t shard, int64_t epoch, std::string& id,
+        std::string& recipient, std::string& body)
+      -> caf::result<caf::message> {
+      auto i = self->state.shards.find(shard);
+      if (i == self->state.shards.end() || i->second.epoch != epoch)
+        return make_error(mc_errc::not_owner,
+                          "shard " + std::to_string(shard)
+                            + " is not served here at epoch "
+                            + std::to_string(epoch));
+      return self->delegate(i->second.actor, a, shard, epoch, std::move(id),
+                            std::move(recipient), std::move(body));
+    },
+    [=](status_atom) {
+      std::vector<int32_t> shards;
+      for (auto& [s, o] : self->state.shards)
+        shards.push_back(s);
+      return shards;
+    },
+  };
+}
+
+} // namespace mc

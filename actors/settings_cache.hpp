@@ -1,0 +1,35 @@
+#pragma once
+
+#include <memory>
+#include <mutex>
+
+#include "http/app_settings.hpp"
+
+namespace mc {
+
+/// The application settings as last read from the database, shared by the
+/// actors of one node and refreshed by the node's heartbeat loop.
+class settings_cache {
+public:
+  http::app_settings get() const {
+    std::lock_guard<std::mutex> guard{mtx_};
+    return value_;
+  }
+
+  void set(http::app_settings value) {
+    std::lock_guard<std::mutex> guard{mtx_};
+    value_ = std::move(value);
+  }
+
+  /// True when callbacks should be produced at all.
+  bool webhooks_enabled() const {
+    std::lock_guard<std::mutex> guard{mtx_};
+    return !value_.webhook_url.empty();
+  }
+
+private:
+  mutable std::mutex mtx_;
+  http::app_settings value_;
+};
+
+} // namespace mc

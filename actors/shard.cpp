@@ -1,0 +1,287 @@
+#include "actors/shard.hpp"
+
+#include <chrono>
+#include <ctime>
+
+#include <caf/all.hpp>
+
+#include "actors/db_writer.hpp"
+#include "http/webhook_payload.hpp"
+#include "runtime/log.hpp"
+
+namespace mc {
+
+namespace {
+
+using self_ptr = caf::stateful_actor<shard_state>*;
+
+constexpr auto commit_timeout = std::chrono::seconds{10};
+constexpr auto submit_timeout = std::chrono::seconds{5};
+constexpr auto retry_delay = std::chrono::milliseconds{100};
+
+/// Local: retry the upstream login / resubmit after a failure.
+using login_retry_atom = caf::atom_constant<caf::atom("relogin")>;
+using pump_atom = caf::atom_constant<caf::atom("pump")>;
+
+std::string who(self_ptr self) {
+  return self->state.cfg.node_id + "/shard" + std::to_string(self->state.cfg.shard)
+         + "@" + std::to_string(self->state.cfg.epoch);
+}
+
+/// Stops the shard for good: another node owns it now. Requests that were
+/// not committed are answered with not_owner so the webapp retries there.
+void fence(self_ptr self, const char* why) {
+  auto& st = self->state;
+  if (st.stopping)
+    return;
+  st.stopping = true;
+  log_info(who(self), "fenced: ", why, "; stopping");
+  for (auto& w : st.batch)
+    w.promise.deliver(make_error(mc_errc::not_owner, why));
+  st.batch.clear();
+  self->quit(caf::exit_reason::user_shutdown);
+}
+
+void pump(self_ptr self);
+
+void submit(self_ptr self, std::vector<upstream_message> msgs) {
+  auto& st = self->state;
+  auto no = st.next_batch++;
+  auto gen = st.generation;
+  st.in_flight.emplace(no, msgs);
+  self->request(st.cfg.upstream, submit_timeout, submit_atom::value,
+                st.cfg.shard, st.cfg.epoch, std::move(msgs))
+    .then(
+      [=](const std::vector<std::string>& ids) {
+        auto& st = self->state;
+        if (gen != st.generation)
+          return;
+        auto done = std::move(st.in_flight[no]);
+        st.in_flight.erase(no);
+        st.acked_total += ids.size();
+        if (!ids.empty())
+          self->send(st.cfg.writer, sent_atom::value, ids);
+        if (st.cfg.settings->get().sent_status
+            && st.cfg.settings->webhooks_enabled()) {
+          std::vector<std::string> kinds(done.size(), "status");
+          std::vector<std::string> payloads;
+          payloads.reserve(done.size());
+          auto now = static_cast<int64_t>(std::time(nullptr));
+          for (auto& m : done)
+            payloads.push_back(
+              http::status_event_json({m.id, m.recipient, "sent", now, 0, {}}));
+          self->send(st.cfg.writer, callback_atom::value, st.cfg.shard, kinds,
+                     payloads);
+        }
+        pump(self);
+      },
+      [=](const caf::error& err) {
+        auto& st = self->state;
+        if (gen != st.generation)
+          return;
+        if (is(err, mc_errc::upstream_refused)) {
+          // Refused for a stale epoch: a newer owner holds the session.
+          st.logged_in = false;
+        }
+        log_error(who(self), "submit failed: ", self->system().render(err),
+                  "; resubmitting in order");
+        // Put every in-flight batch back in front, oldest first: the
+        // upstream is idempotent by id, so re-sending acked ones is safe and
+        // per-recipient order is kept.
+        ++st.generation;
+        for (auto i = st.in_flight.rbegin(); i != st.in_flight.rend(); ++i)
+          st.outbox.insert(st.outbox.begin(), i->second.begin(),
+                           i->second.end());
+        st.in_flight.clear();
+        if (!st.logged_in)
+          self->delayed_send(self, retry_delay, login_retry_atom::value);
+        else
+          self->delayed_send(self, retry_delay, pump_atom::value);
+      });
+}
+
+void pump(self_ptr self) {
+  auto& st = self->state;
+  if (!st.logged_in || st.stopping)
+    return;
+  while (!st.outbox.empty() && st.in_flight.size() < st.cfg.limits.window) {
+    auto n = std::min(st.outbox.size(), st.cfg.limits.submit_batch);
+    std::vector<upstream_message> msgs;
+    msgs.reserve(n);
+    for (size_t i = 0; i < n; ++i) {
+      msgs.push_back(std::move(st.outbox.front()));
+      st.outbox.pop_front();
+    }
+    submit(self, std::move(msgs));
+  }
+}
+
+void commit(self_ptr self) {
+  auto& st = self->state;
+  if (st.committing || !st.resumed || st.batch.empty() || st.stopping)
+    return;
+  st.committing = true;
+  auto n = std::min(st.batch.size(), st.cfg.limits.max_batch);
+  auto waiting = std::make_shared<std::vector<waiting_send>>(
+    std::make_move_iterator(st.batch.begin()),
+    std::make_move_iterator(st.batch.begin() + n));
+  st.batch.erase(st.batch.begin(), st.batch.begin() + n);
+  std::vector<upstream_message> rows;
+  rows.reserve(n);
+  for (auto& w : *waiting)
+    rows.push_back(w.msg);
+  self->request(st.cfg.writer, commit_timeout, commit_atom::value, st.cfg.shard,
+                st.cfg.epoch, std::move(rows))
+    .then(
+      [=](caf::ok_atom) {
+        auto& st = self->state;
+        st.committing = false;
+        st.committed_total += waiting->size();
+        // Durable now: answer, then queue for the upstream in this order.
+        for (auto& w : *waiting) {
+          w.promise.deliver(w.msg.id);
+          st.outbox.push_back(std::move(w.msg));
+        }
+        pump(self);
+        commit(self);
+      },
+      [=](const caf::error& err) {
+        auto& st = self->state;
+        st.committing = false;
+        if (is(err, mc_errc::stale_epoch)) {
+          for (auto& w : *waiting)
+            w.promise.deliver(make_error(mc_errc::not_owner, "shard moved"));
+          fence(self, "epoch is stale");
+          return;
+        }
+        // Not committed: the client gets a retryable error, nothing is
+        // half-accepted.
+        log_error(who(self), "group commit failed: ",
+                  self->system().render(err));
+        for (auto& w : *waiting)
+          w.promise.deliver(make_error(mc_errc::database, "commit failed"));
+        commit(self);
+      });
+}
+
+void login(self_ptr self) {
+  auto& st = self->state;
+  if (st.stopping)
+    return;
+  self->request(st.cfg.upstream, submit_timeout, login_atom::value,
+                st.cfg.account, st.cfg.shard, st.cfg.epoch, st.cfg.shards_total)
+    .then(
+      [=](caf::ok_atom) {
+        self->state.logged_in = true;
+        log_info(who(self), "upstream session open");
+        pump(self);
+      },
+      [=](const caf::error& err) {
+        auto& st = self->state;
+        log_error(who(self), "upstream login failed: ",
+                  self->system().render(err));
+        if (is(err, mc_errc::upstream_refused)
+            && self->system().render(err).find("stale") != std::string::npos) {
+          fence(self, "upstream has a newer session");
+          return;
+        }
+        if (!st.stopping)
+          self->delayed_send(self, retry_delay, login_retry_atom::value);
+      });
+}
+
+void resume(self_ptr self) {
+  auto& st = self->state;
+  self->request(st.cfg.writer, commit_timeout, pending_atom::value, st.cfg.shard)
+    .then(
+      [=](std::vector<upstream_message>& pending) {
+        auto& st = self->state;
+        if (!pending.empty())
+          log_info(who(self), "resuming ", pending.size(),
+                   " committed but unacknowledged messages");
+        for (auto& m : pending)
+          st.outbox.push_back(std::move(m));
+        st.resumed = true;
+        pump(self);
+        commit(self);
+      },
+      [=](const caf::error& err) {
+        log_error(who(self), "loading pending messages failed: ",
+                  self->system().render(err), "; retrying");
+        self->delayed_send(self, retry_delay, pending_atom::value);
+      });
+}
+
+template <class Event, class ToJson>
+void queue_callbacks(self_ptr self, const char* kind,
+                     const std::vector<Event>& events, ToJson to_json) {
+  auto& st = self->state;
+  if (!st.cfg.settings->webhooks_enabled() || events.empty())
+    return;
+  std::vector<std::string> kinds(events.size(), kind);
+  std::vector<std::string> payloads;
+  payloads.reserve(events.size());
+  for (auto& e : events)
+    payloads.push_back(to_json(e));
+  self->send(st.cfg.writer, callback_atom::value, st.cfg.shard, kinds,
+             payloads);
+}
+
+} // namespace
+
+caf::behavior shard_actor(caf::stateful_actor<shard_state>* self,
+                          shard_config cfg) {
+  self->state.cfg = std::move(cfg);
+  log_info(who(self), "starting");
+  resume(self);
+  login(self);
+  return {
+    [=](send_atom, int32_t shard, int64_t epoch, std::string& id,
+        std::string& recipient, std::string& body) -> caf::result<std::string> {
+      auto& st = self->state;
+      if (st.stopping || shard != st.cfg.shard || epoch != st.cfg.epoch)
+        return make_error(mc_errc::not_owner, "shard moved");
+      if (st.batch.size() + st.outbox.size() >= st.cfg.limits.max_queue)
+        return make_error(mc_errc::overloaded, "shard queue is full");
+      auto rp = self->make_response_promise<std::string>();
+      st.batch.push_back(
+        {{std::move(id), std::move(recipient), std::move(body)}, rp});
+      // Group commit: while one commit runs, the next batch fills up.
+      if (!st.committing)
+        self->send(self, flush_atom::value);
+      return rp;
+    },
+    [=](flush_atom) { commit(self); },
+    [=](pending_atom) { resume(self); },
+    [=](login_retry_atom) { login(self); },
+    [=](pump_atom) { pump(self); },
+    [=](kicked_atom, int32_t, int64_t epoch) {
+      if (epoch == self->state.cfg.epoch) {
+        self->state.logged_in = false;
+        fence(self, "upstream session taken over");
+      }
+    },
+    [=](receipt_atom, int32_t, const std::vector<upstream_receipt>& receipts) {
+      queue_callbacks(self, "status", receipts, [](const upstream_receipt& r) {
+        return http::status_event_json(
+          {r.id, r.recipient, r.status, r.timestamp, 0, {}});
+      });
+    },
+    [=](inbound_atom, int32_t, const std::vector<inbound_message>& msgs) {
+      queue_callbacks(self, "message", msgs, [](const inbound_message& m) {
+        return http::inbound_event_json(
+          {m.id, m.from, m.body, m.timestamp, {}});
+      });
+    },
+    [=](status_atom) {
+      auto& st = self->state;
+      return caf::make_message(st.cfg.shard, st.cfg.epoch,
+                               static_cast<int64_t>(st.committed_total),
+                               static_cast<int64_t>(st.acked_total),
+                               static_cast<int64_t>(st.outbox.size()));
+    },
+    [=](stop_atom) { fence(self, "deactivated"); },
+  };
+}
+
+} // namespace mc

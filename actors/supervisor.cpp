@@ -1,0 +1,304 @@
+#include "actors/supervisor.hpp"
+
+#include <algorithm>
+
+#include <caf/all.hpp>
+#include <caf/io/middleman.hpp>
+#include <pqxx/pqxx>
+
+#include "actors/lease_keeper.hpp"
+#include "actors/protocol.hpp"
+#include "runtime/db_pool.hpp"
+#include "runtime/log.hpp"
+#include "runtime/node_registry.hpp"
+
+namespace mc {
+
+supervisor_state::~supervisor_state() = default;
+
+namespace {
+
+using clock_type = std::chrono::steady_clock;
+using self_ptr = caf::stateful_actor<supervisor_state>*;
+
+pqxx::connection& db(self_ptr self) {
+  auto& st = self->state;
+  if (!st.conn || !st.conn->is_open())
+    st.conn = std::make_unique<pqxx::connection>(
+      with_connect_timeout(st.cfg.db_uri, 2));
+  return *st.conn;
+}
+
+bool acting(self_ptr self) {
+  return self->state.primary && self->state.view->valid()
+         && self->state.view->epoch() == self->state.master_epoch;
+}
+
+void forget_coreapp(self_ptr self, const std::string& id, const char* why) {
+  auto& st = self->state;
+  auto i = st.coreapps.find(id);
+  if (i == st.coreapps.end())
+    return;
+  if (i->second.handle) {
+    self->demonitor(i->second.handle);
+    log_info(st.cfg.node_id, "coreapp ", id, " is down (", why, ")");
+  }
+  st.coreapps.erase(i);
+}
+
+/// True when `id` may serve: connected and heard from recently.
+bool live(self_ptr self, const std::string& id) {
+  auto& st = self->state;
+  auto i = st.coreapps.find(id);
+  return i != st.coreapps.end() && i->second.handle
+         && clock_type::now() - i->second.last_seen < st.cfg.unhealthy;
+}
+
+/// True when `id` might still be serving: a new primary waits for it to
+/// connect instead of moving its shards away at once.
+bool maybe_live(self_ptr self, const std::string& id) {
+  auto& st = self->state;
+  auto i = st.coreapps.find(id);
+  if (i == st.coreapps.end())
+    return false;
+  if (i->second.handle)
+    return live(self, id);
+  return i->second.connecting
+         && i->second.db_heartbeat_age_ms < st.cfg.unhealthy.count();
+}
+
+void connect(self_ptr self, const std::string& id) {
+  auto& e = self->state.coreapps[id];
+  e.connecting = true;
+  auto mm = self->system().middleman().actor_handle();
+  self->request(mm, self->state.cfg.unhealthy, caf::connect_atom::value,
+                e.host, e.caf_port)
+    .then(
+      [=](const caf::node_id&, caf::strong_actor_ptr& ptr,
+          const std::set<std::string>&) {
+        auto i = self->state.coreapps.find(id);
+        if (i == self->state.coreapps.end() || !ptr)
+          return;
+        i->second.connecting = false;
+        i->second.handle = caf::actor_cast<caf::actor>(ptr);
+        i->second.last_seen = clock_type::now();
+        self->monitor(i->second.handle);
+        log_info(self->state.cfg.node_id, "supervising coreapp ", id);
+      },
+      [=](const caf::error&) {
+        auto i = self->state.coreapps.find(id);
+        if (i != self->state.coreapps.end())
+          i->second.connecting = false;
+      });
+}
+
+void refresh_coreapps(self_ptr self) {
+  auto& st = self->state;
+  auto nodes = list_nodes(db(self), "coreapp");
+  std::set<std::string> seen;
+  for (auto& n : nodes) {
+    if (n.state == "stopped")
+      continue;
+    seen.insert(n.node_id);
+    auto& e = st.coreapps[n.node_id];
+    e.db_heartbeat_age_ms = n.heartbeat_age_ms;
+    if (e.host != n.host || e.caf_port != n.caf_port) {
+      // A restarted coreapp registers a new address: start over with it.
+      if (e.handle)
+        self->demonitor(e.handle);
+      e = coreapp_entry{};
+      e.host = n.host;
+      e.caf_port = static_cast<uint16_t>(n.caf_port);
+      e.db_heartbeat_age_ms = n.heartbeat_age_ms;
+    }
+    if (!e.handle && !e.connecting
+        && n.heartbeat_age_ms < st.cfg.unhealthy.count())
+      connect(self, n.node_id);
+  }
+  for (auto i = st.coreapps.begin(); i != st.coreapps.end();) {
+    auto id = i->first;
+    ++i;
+    if (seen.count(id) == 0)
+      forget_coreapp(self, id, "left the registry");
+  }
+}
+
+void ping_coreapps(self_ptr self) {
+  auto& st = self->state;
+  for (auto& [id, e] : st.coreapps) {
+    if (!e.handle)
+      continue;
+    auto node = id;
+    self->request(e.handle, st.cfg.unhealthy, ping_atom::value)
+      .then(
+        [=](pong_atom, const std::string&, const std::vector<int32_t>& shards,
+            const std::vector<int64_t>& epochs) {
+          auto i = self->state.coreapps.find(node);
+          if (i == self->state.coreapps.end())
+            return;
+          i->second.last_seen = clock_type::now();
+          i->second.owned.clear();
+          for (size_t k = 0; k < shards.size() && k < epochs.size(); ++k)
+            i->second.owned[shards[k]] = epochs[k];
+        },
+        [](const caf::error&) {
+          // Silence is judged by last_seen, not by one lost ping.
+        });
+  }
+  std::vector<std::string> dead;
+  for (auto& [id, e] : st.coreapps)
+    if (e.handle && clock_type::now() - e.last_seen > st.cfg.unhealthy)
+      dead.push_back(id);
+  for (auto& id : dead)
+    forget_coreapp(self, id, "heartbeat timeout");
+}
+
+/// Picks the live coreapp owning the fewest shards (ties: by id).
+std::string pick_standby(self_ptr self) {
+  auto& st = self->state;
+  std::map<std::string, int> load;
+  for (auto& [id, e] : st.coreapps)
+    if (live(self, id))
+      load[id] = 0;
+  for (auto& slot : st.table.slots)
+    if (load.count(slot.owner))
+      load[slot.owner]++;
+  std::string best;
+  int best_load = 1 << 30;
+  for (auto& [id, n] : load)
+    if (n < best_load) {
+      best = id;
+      best_load = n;
+    }
+  return best;
+}
+
+void activate(self_ptr self, int32_t shard, const std::string& owner,
+              int64_t epoch) {
+  auto& st = self->state;
+  st.activating.insert(shard);
+  auto started = clock_type::now();
+  self->request(st.coreapps[owner].handle, std::chrono::seconds{5},
+                activate_atom::value, shard, epoch, st.table.shards)
+    .then(
+      [=](caf::ok_atom) {
+        self->state.activating.erase(shard);
+        auto us = std::chrono::duration_cast<std::chrono::microseconds>(
+                    clock_type::now() - started).count();
+        log_info(self->state.cfg.node_id, "shard ", shard, " active on ",
+                 owner, " epoch ", epoch, " (activation ", us / 1000.0,
+                 " ms)");
+      },
+      [=](const caf::error& err) {
+        self->state.activating.erase(shard);
+        log_error(self->state.cfg.node_id, "activation of shard ", shard,
+                  " on ", owner, " failed: ", self->system().render(err));
+        // Unown it, so the next round places it again.
+        if (acting(self))
+          cas_shard_owner(db(self), shard, epoch, "", self->state.cfg.node_id,
+                          self->state.master_epoch);
+      });
+}
+
+void place_shards(self_ptr self) {
+  auto& st = self->state;
+  st.table = load_shard_table(db(self));
+  for (auto& slot : st.table.slots) {
+    if (st.activating.count(slot.shard_id))
+      continue;
+    if (!slot.owner.empty() && maybe_live(self, slot.owner))
+      continue;
+    auto target = pick_standby(self);
+    if (target.empty()) {
+      if (!slot.owner.empty()) {
+        // Record that nobody serves it, so the API says so.
+        cas_shard_owner(db(self), slot.shard_id, slot.epoch, "", st.cfg.node_id,
+                        st.master_epoch);
+        log_error(st.cfg.node_id, "shard ", slot.shard_id,
+                  " has no live coreapp to move to");
+      }
+      continue;
+    }
+    auto epoch = cas_shard_owner(db(self), slot.shard_id, slot.epoch, target,
+                                 st.cfg.node_id, st.master_epoch);
+    if (!epoch) {
+      log_error(st.cfg.node_id, "shard ", slot.shard_id,
+                " changed under us; re-reading the map");
+      return;
+    }
+    log_info(st.cfg.node_id, "moving shard ", slot.shard_id, " from '",
+             slot.owner, "' to ", target, " epoch ", *epoch);
+    slot.owner = target;
+    slot.epoch = *epoch;
+    activate(self, slot.shard_id, target, *epoch);
+  }
+}
+
+void round(self_ptr self) {
+  auto& st = self->state;
+  if (st.primary && !acting(self)) {
+    log_info(st.cfg.node_id, "supervisor pauses: lease not valid");
+    st.primary = false;
+    for (auto& [id, e] : st.coreapps)
+      if (e.handle)
+        self->demonitor(e.handle);
+    st.coreapps.clear();
+    st.activating.clear();
+  }
+  if (!st.primary)
+    return;
+  try {
+    refresh_coreapps(self);
+    ping_coreapps(self);
+    if (acting(self))
+      place_shards(self);
+  } catch (const std::exception& e) {
+    st.conn.reset();
+    log_error(st.cfg.node_id, "supervision round failed: ", e.what());
+  }
+}
+
+} // namespace
+
+caf::behavior supervisor(caf::stateful_actor<supervisor_state>* self,
+                         supervisor_config cfg,
+                         std::shared_ptr<lease_view> view) {
+  self->state.cfg = std::move(cfg);
+  self->state.view = std::move(view);
+  self->set_down_handler([=](caf::down_msg& dm) {
+    for (auto& [id, e] : self->state.coreapps)
+      if (e.handle && e.handle.address() == dm.source) {
+        auto node = id;
+        forget_coreapp(self, node, "connection lost");
+        // Fail over now rather than at the next round.
+        if (acting(self)) {
+          try {
+            place_shards(self);
+          } catch (const std::exception& ex) {
+            self->state.conn.reset();
+            log_error(self->state.cfg.node_id, "failover failed: ", ex.what());
+          }
+        }
+        return;
+      }
+  });
+  self->send(self, tick_atom::value);
+  return {
+    [=](lease_atom, bool primary, int64_t epoch) {
+      auto& st = self->state;
+      st.primary = primary;
+      st.master_epoch = epoch;
+      if (primary) {
+        log_info(st.cfg.node_id, "supervisor takes over, master epoch ", epoch);
+        round(self);
+      }
+    },
+    [=](tick_atom) {
+      round(self);
+      self->delayed_send(self, self->state.cfg.heartbeat, tick_atom::value);
+    },
+    [=](stop_atom) { self->quit(); },
+  };
+}
+
+} // namespace mc

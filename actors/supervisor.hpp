@@ -1,0 +1,65 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+
+#include <caf/actor.hpp>
+#include <caf/stateful_actor.hpp>
+#include <pqxx/connection>
+
+#include "actors/lease_view.hpp"
+#include "runtime/shard_map_store.hpp"
+
+
+namespace mc {
+
+/// Settings of the supervisor.
+struct supervisor_config {
+  std::string node_id;
+  std::string db_uri;
+  /// Period of the supervision round and of the coreapp pings.
+  std::chrono::milliseconds heartbeat{200};
+  /// A coreapp silent for this long is declared dead.
+  std::chrono::milliseconds unhealthy{1000};
+};
+
+/// What the supervisor knows of one coreapp.
+struct coreapp_entry {
+  std::string host;
+  uint16_t caf_port = 0;
+  caf::actor handle;
+  bool connecting = false;
+  std::chrono::steady_clock::time_point last_seen;
+  /// Heartbeat age in the nodes table at the last refresh.
+  int64_t db_heartbeat_age_ms = 0;
+  /// Shards (and epochs) the coreapp reported in its last pong.
+  std::map<int32_t, int64_t> owned;
+};
+
+/// State of the supervisor, run by the primary master: tracks coreapp
+/// liveness and keeps every shard owned by exactly one live coreapp.
+struct supervisor_state {
+  static inline const char* name = "supervisor";
+  supervisor_config cfg;
+  std::shared_ptr<lease_view> view;
+  std::unique_ptr<pqxx::connection> conn;
+  bool primary = false;
+  int64_t master_epoch = 0;
+  std::map<std::string, coreapp_entry> coreapps;
+  shard_table table;
+  /// Shards with an activation in flight (not to be placed twice).
+  std::set<int32_t> activating;
+  ~supervisor_state();
+};
+
+/// Spawn detached: it talks to the database synchronously. Receives
+/// (lease_atom, primary, epoch) from the lease keeper.
+caf::behavior supervisor(caf::stateful_actor<supervisor_state>* self,
+                         supervisor_config cfg,
+                         std::shared_ptr<lease_view> view);
+
+} // namespace mc

@@ -1,0 +1,133 @@
+#include <future>
+#include <thread>
+
+#include <caf/all.hpp>
+
+#include "actors/send_gateway.hpp"
+
+#include "actors/protocol.hpp"
+#include "http/send_request.hpp"
+#include "http/webapp_context.hpp"
+#include "runtime/log.hpp"
+#include "runtime/shard_hash.hpp"
+
+namespace mc::http {
+
+namespace {
+
+/// Outcome of one attempt to hand a message to its shard.
+enum class attempt_result { accepted, retry_elsewhere, failed };
+
+/// Maps a shard's error to the On-Prem error the client sees.
+api_error to_api_error(const caf::error& err, int32_t shard) {
+  auto s = std::to_string(shard);
+  if (is(err, mc_errc::overloaded))
+    return make_api_error(codes::overloaded,
+                          "shard " + s + " is at capacity; retry shortly");
+  if (is(err, mc_errc::not_owner) || is(err, mc_errc::stale_epoch))
+    return make_api_error(codes::not_owner,
+                          "shard " + s + " is moving to another coreapp; "
+                          "retry shortly");
+  if (is(err, mc_errc::resharding))
+    return make_api_error(codes::not_ready,
+                          "the shard count is changing; retry shortly");
+  if (is(err, mc_errc::database))
+    return make_api_error(codes::not_ready,
+                          "the database did not commit the message; it was "
+                          "not accepted, retry");
+  if (err == caf::sec::request_timeout)
+    return make_api_error(codes::not_ready,
+                          "shard " + s + " did not answer in time");
+  return make_api_error(codes::not_ready, "shard " + s + " is unreachable");
+}
+
+attempt_result try_send(webapp_context& ctx, const shard_route& route,
+                        const std::string& id, const std::string& recipient,
+                        const std::string& body,
+                        std::chrono::milliseconds timeout, api_error& error) {
+  auto done = std::make_shared<std::promise<send_outcome>>();
+  auto outcome = done->get_future();
+  send_job job{route.shard, route.epoch, id, recipient, body, route.node,
+               timeout, done};
+  auto n = ctx.next_gateway.fetch_add(1, std::memory_order_relaxed);
+  caf::anon_send(ctx.gateways[n % ctx.gateways.size()], std::move(job));
+  // The gateway always answers (reply, error, node down or its timeout);
+  // the extra second only guards against a stopped actor system.
+  if (outcome.wait_for(timeout + std::chrono::seconds{1})
+      != std::future_status::ready) {
+    error = make_api_error(codes::not_ready, "shard did not answer in time");
+    return attempt_result::failed;
+  }
+  auto r = outcome.get();
+  if (r.accepted)
+    return attempt_result::accepted;
+  auto& err = r.error;
+  error = to_api_error(err, route.shard);
+  // Ownership moved or the owner died: retry on the new owner with the
+  // same id (the insert is idempotent on it).
+  bool moved = is(err, mc_errc::not_owner) || is(err, mc_errc::stale_epoch)
+               || err == caf::sec::request_receiver_down
+               || err == caf::exit_reason::remote_link_unreachable;
+  return moved ? attempt_result::retry_elsewhere : attempt_result::failed;
+}
+
+void send_message(webapp_context& ctx, const httplib::Request& req,
+                  httplib::Response& res) {
+  if (!authenticate(ctx, req, res))
+    return;
+  auto parsed = parse_send_request(req.body);
+  if (auto err = std::get_if<api_error>(&parsed)) {
+    reply_error(res, *err);
+    return;
+  }
+  auto& msg = std::get<send_request>(parsed);
+  auto recipient = normalize_recipient(msg.to);
+  auto id = new_message_id();
+  api_error error = make_api_error(codes::not_ready, "no attempt made");
+  // A request whose shard is moving waits for the new owner, up to the
+  // send timeout, instead of failing at once: a failover takes well under
+  // a second.
+  auto deadline = std::chrono::steady_clock::now() + ctx.send_timeout;
+  int64_t failed_epoch = -1;
+  for (int attempt = 0; attempt < 50; ++attempt) {
+    auto now = std::chrono::steady_clock::now();
+    if (now >= deadline)
+      break;
+    auto shard = shard_of(recipient, ctx.routes->shards());
+    auto route = ctx.routes->route(shard);
+    if (!route || route->epoch == failed_epoch) {
+      // Wait for the supervisor to move the shard; poll the map.
+      std::this_thread::sleep_for(std::chrono::milliseconds{20});
+      ctx.routes->refresh_if_older(std::chrono::milliseconds{20});
+      if (!route)
+        error = make_api_error(codes::not_owner,
+                               "shard " + std::to_string(shard)
+                                 + " has no active coreapp right now; retry "
+                                   "shortly");
+      continue;
+    }
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+      deadline - now);
+    auto r = try_send(ctx, *route, id, recipient, msg.body, left, error);
+    if (r == attempt_result::accepted) {
+      reply_json(res, 201, send_response_json(id));
+      return;
+    }
+    if (r == attempt_result::failed)
+      break;
+    failed_epoch = route->epoch;
+    ctx.routes->refresh_if_older(std::chrono::milliseconds{10});
+  }
+  reply_error(res, error);
+}
+
+} // namespace
+
+void add_message_routes(httplib::Server& srv, webapp_context& ctx) {
+  srv.Post("/v1/messages", [&ctx](const httplib::Request& req,
+                                  httplib::Response& res) {
+    send_message(ctx, req, res);
+  });
+}
+
+} // namespace mc::http

@@ -1,0 +1,68 @@
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <caf/actor_system.hpp>
+#include <httplib.h>
+
+#include "actors/routing_table.hpp"
+#include "actors/settings_cache.hpp"
+#include "http/api_error.hpp"
+#include "http/auth.hpp"
+#include "runtime/db_pool.hpp"
+
+namespace mc::http {
+
+/// Everything the webapp's request handlers share.
+struct webapp_context {
+  caf::actor_system* sys = nullptr;
+  std::string node_id;
+  std::shared_ptr<db_pool> db;
+  std::shared_ptr<routing_table> routes;
+  std::shared_ptr<settings_cache> settings;
+  /// Secret that signs tokens, the same on every webapp (from the database).
+  std::string token_secret;
+  /// Actors that carry sends to the coreapps, used round robin.
+  std::vector<caf::actor> gateways;
+  std::atomic<uint64_t> next_gateway{0};
+  /// Time a webapp waits for a shard's answer.
+  std::chrono::milliseconds send_timeout{5000};
+
+  /// Revoked token ids, refreshed from the database.
+  mutable std::mutex revoked_mtx;
+  std::set<std::string> revoked;
+
+  bool is_revoked(const std::string& token_id) const {
+    std::lock_guard<std::mutex> guard{revoked_mtx};
+    return revoked.count(token_id) > 0;
+  }
+};
+
+/// Writes `e` as the response.
+void reply_error(httplib::Response& res, const api_error& e);
+
+/// Writes a JSON body with `status`.
+void reply_json(httplib::Response& res, int status, const std::string& body);
+
+/// Checks the bearer token; on failure writes the error and returns nullopt.
+std::optional<token_claims> authenticate(const webapp_context& ctx,
+                                         const httplib::Request& req,
+                                         httplib::Response& res);
+
+/// Like `authenticate`, and refuses non-admins with 403.
+std::optional<token_claims> authenticate_admin(const webapp_context& ctx,
+                                               const httplib::Request& req,
+                                               httplib::Response& res);
+
+/// Registers the routes of each concern.
+void add_user_routes(httplib::Server& srv, webapp_context& ctx);
+void add_message_routes(httplib::Server& srv, webapp_context& ctx);
+void add_admin_routes(httplib::Server& srv, webapp_context& ctx);
+
+} // namespace mc::http

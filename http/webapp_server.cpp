@@ -1,0 +1,64 @@
+#include "http/webapp_server.hpp"
+
+#include "http/tuned_server.hpp"
+#include "runtime/log.hpp"
+
+namespace mc::http {
+
+webapp_server::webapp_server(webapp_context& ctx) : ctx_(ctx) {
+  add_user_routes(srv_, ctx_);
+  add_message_routes(srv_, ctx_);
+  add_admin_routes(srv_, ctx_);
+  srv_.set_exception_handler([this](const httplib::Request& req,
+                                    httplib::Response& res,
+                                    std::exception_ptr ep) {
+    std::string what = "unknown exception";
+    try {
+      if (ep)
+        std::rethrow_exception(ep);
+    } catch (const std::exception& e) {
+      what = e.what();
+    } catch (...) {
+    }
+    log_error(ctx_.node_id, req.method, " ", req.path, " failed: ", what);
+    reply_error(res, make_api_error(codes::not_ready,
+                                    "the request could not be completed; "
+                                    "retry shortly"));
+  });
+  srv_.set_error_handler([](const httplib::Request& req,
+                            httplib::Response& res) {
+    // Only fill in bodies httplib left empty (unknown routes, 413...).
+    if (!res.body.empty())
+      return;
+    if (res.status == 404)
+      reply_error(res, make_api_error(codes::not_found,
+                                      "no route " + req.method + " "
+                                        + req.path));
+    else if (res.status == 400)
+      reply_error(res, make_api_error(codes::invalid_parameter,
+                                      "malformed HTTP request (a POST needs "
+                                      "a body or Content-Length: 0)"));
+    else if (res.status == 413)
+      reply_error(res, make_api_error(codes::invalid_parameter,
+                                      "request body is too large", 413));
+    else
+      reply_error(res, make_api_error(codes::generic, "request failed",
+                                      res.status));
+  });
+}
+
+int webapp_server::bind(const std::string& host, int port, int threads) {
+  server_tuning t;
+  t.threads = threads;
+  return bind_tuned(srv_, host, port, t);
+}
+
+void webapp_server::run() {
+  listen_tuned(srv_);
+}
+
+void webapp_server::stop() {
+  srv_.stop();
+}
+
+} // namespace mc::http

@@ -1,0 +1,23 @@
+#include "runtime/node_config.hpp"
+
+#include <chrono>
+
+#include <caf/io/middleman.hpp>
+
+#include "actors/protocol.hpp"
+
+namespace mc {
+
+node_config::node_config(const options& opts) {
+  using std::chrono::milliseconds;
+  load<caf::io::middleman>();
+  set("middleman.heartbeat-interval",
+      caf::timespan{milliseconds{opts.caf_heartbeat_ms}});
+  set("middleman.connection-timeout",
+      caf::timespan{milliseconds{opts.caf_timeout_ms}});
+  if (opts.scheduler_threads > 0)
+    set("scheduler.max-threads", static_cast<size_t>(opts.scheduler_threads));
+  register_protocol(*this);
+}
+
+} // namespace mc

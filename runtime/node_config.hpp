@@ -1,0 +1,17 @@
+#pragma once
+
+#include <caf/actor_system_config.hpp>
+
+#include "runtime/options.hpp"
+
+namespace mc {
+
+/// The actor system configuration every node starts with: the middleman
+/// module, heartbeats and a connection timeout on (otherwise a frozen peer
+/// is never reported), and the protocol's message types.
+class node_config : public caf::actor_system_config {
+public:
+  explicit node_config(const options& opts);
+};
+
+} // namespace mc
