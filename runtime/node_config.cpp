@@ -15,6 +15,10 @@ node_config::node_config(const options& opts) {
       caf::timespan{milliseconds{opts.caf_heartbeat_ms}});
   set("middleman.connection-timeout",
       caf::timespan{milliseconds{opts.caf_timeout_ms}});
+  // Work sharing parks idle workers on a condition variable. The default
+  // work stealing polls, and a box running a dozen nodes on two cores
+  // loses its CPU to idle polling.
+  set("scheduler.policy", caf::atom("sharing"));
   if (opts.scheduler_threads > 0)
     set("scheduler.max-threads", static_cast<size_t>(opts.scheduler_threads));
   register_protocol(*this);
