@@ -5,6 +5,7 @@
 #include "actors/coreapp_node.hpp"
 #include "actors/db_writer.hpp"
 #include "actors/protocol.hpp"
+#include "actors/webhook_dispatcher.hpp"
 #include "runtime/log.hpp"
 #include "runtime/node_config.hpp"
 #include "runtime/node_runtime.hpp"
@@ -67,12 +68,19 @@ int run_coreapp(const options& opts) {
   for (int i = 0; i < std::max(1, opts.db_pool_size - 1); ++i)
     cc.writers.push_back(sys.spawn<caf::detached>(db_writer, opts.db_uri));
   auto node = sys.spawn(coreapp_node, cc);
+  webhook_dispatcher_config wc;
+  wc.node_id = opts.node_id;
+  wc.db_uri = opts.db_uri;
+  wc.node = node;
+  wc.settings = cc.settings;
+  auto dispatcher = sys.spawn<caf::detached>(webhook_dispatcher, wc);
   auto port = sys.middleman().publish(node, opts.caf_port,
                                       opts.bind_host.c_str(), true);
   if (!port) {
     log_error(opts.node_id, "cannot listen on ", opts.bind_host, ":",
               opts.caf_port, ": ", sys.render(port.error()));
     caf::anon_send_exit(node, caf::exit_reason::user_shutdown);
+    caf::anon_send(dispatcher, stop_atom::value);
     for (auto& w : cc.writers)
       caf::anon_send(w, stop_atom::value);
     return 1;
@@ -97,6 +105,7 @@ int run_coreapp(const options& opts) {
     return result;
   };
   run_heartbeats(opts, db, self, state, cc.settings);
+  caf::anon_send(dispatcher, stop_atom::value);
   caf::anon_send_exit(node, caf::exit_reason::user_shutdown);
   for (auto& w : cc.writers)
     caf::anon_send(w, stop_atom::value);
