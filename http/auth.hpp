@@ -10,7 +10,7 @@
 
 namespace mc::http {
 
-/// PBKDF2-HMAC-SHA256 rounds for new password hashes. 60,000 cost 40-90 ms
+/// PBKDF2-HMAC-SHA256 rounds for new password hashes. 60,000 cost ~90 ms
 /// on one core of the 2-core build box: cheap for a login (which hands out
 /// a token, so it runs once per session), expensive for offline guessing. Stored hashes carry their own count, so raising it later
 /// keeps old hashes valid.

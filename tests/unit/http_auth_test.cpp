@@ -1,6 +1,9 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdint>
+#include <ctime>
 
 #include <rapidjson/document.h>
 
@@ -38,14 +41,14 @@ TEST_CASE("password hashes verify the right password only") {
 }
 
 TEST_CASE("password hashing takes a login's worth of time, not more") {
-  auto start = std::chrono::steady_clock::now();
+  // CPU time, not wall time: the box is shared and wall time includes
+  // waiting for a core.
+  auto start = std::clock();
   auto stored = hash_password("Correct-Horse1");
-  auto elapsed = std::chrono::steady_clock::now() - start;
-  MESSAGE("one hash: "
-          << std::chrono::duration_cast<std::chrono::milliseconds>(elapsed)
-               .count()
-          << " ms");
-  CHECK(elapsed < std::chrono::milliseconds(500));
+  auto cpu_ms = (std::clock() - start) * 1000.0 / CLOCKS_PER_SEC;
+  MESSAGE("one hash: " << cpu_ms << " ms of CPU");
+  CHECK(verify_password("Correct-Horse1", stored));
+  CHECK(cpu_ms < 500);
 }
 
 TEST_CASE("malformed stored hashes never verify") {
@@ -133,17 +136,25 @@ TEST_CASE("tampered, expired and foreign tokens are refused") {
 
 TEST_CASE("token verification is fast") {
   auto token = sign_token(sample_claims(), secret);
-  constexpr int n = 20000;
+  // Best of several rounds: the box is shared, and a round that was
+  // preempted says nothing about the cost of the code.
+  constexpr int rounds = 7;
+  constexpr int n = 2000;
+  int64_t best_ns = INT64_MAX;
   int ok = 0;
-  auto start = std::chrono::steady_clock::now();
-  for (int i = 0; i < n; ++i)
-    ok += verify_token(token, secret, 1'700'000'000) ? 1 : 0;
-  auto elapsed = std::chrono::steady_clock::now() - start;
-  CHECK(ok == n);
-  auto per_call_ns
-    = std::chrono::duration_cast<std::chrono::nanoseconds>(elapsed).count() / n;
-  MESSAGE("verify_token: " << per_call_ns << " ns per call");
-  CHECK(per_call_ns < 5000);
+  for (int r = 0; r < rounds; ++r) {
+    auto start = std::chrono::steady_clock::now();
+    for (int i = 0; i < n; ++i)
+      ok += verify_token(token, secret, 1'700'000'000) ? 1 : 0;
+    auto elapsed = std::chrono::steady_clock::now() - start;
+    best_ns = std::min<int64_t>(
+      best_ns,
+      std::chrono::duration_cast<std::chrono::nanoseconds>(elapsed).count()
+        / n);
+  }
+  CHECK(ok == rounds * n);
+  MESSAGE("verify_token: " << best_ns << " ns per call (best round)");
+  CHECK(best_ns < 5000);
 }
 
 TEST_CASE("token ids are random and URL-safe") {

@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <random>
 #include <set>
@@ -239,7 +240,6 @@ TEST_CASE("send response shape") {
 
 TEST_CASE("message ids are long, URL-safe, unique and fast") {
   std::set<std::string> seen;
-  auto start = std::chrono::steady_clock::now();
   for (int i = 0; i < 20000; ++i) {
     auto id = new_message_id();
     REQUIRE(id.size() >= 27);
@@ -248,8 +248,19 @@ TEST_CASE("message ids are long, URL-safe, unique and fast") {
                || (c >= '0' && c <= '9') || c == '-' || c == '_'));
     seen.insert(std::move(id));
   }
-  auto elapsed = std::chrono::steady_clock::now() - start;
   CHECK(seen.size() == 20000);
-  // 20,000 ids must take well under a second (the send rate we target).
-  CHECK(elapsed < std::chrono::milliseconds(200));
+  // The send path makes 20,000 a second; an id must cost a tiny fraction
+  // of that budget (50 us). Best of several rounds: the box is shared.
+  auto best = std::chrono::nanoseconds::max();
+  for (int r = 0; r < 5; ++r) {
+    auto start = std::chrono::steady_clock::now();
+    size_t total = 0;
+    for (int i = 0; i < 2000; ++i)
+      total += new_message_id().size();
+    best = std::min(best, std::chrono::duration_cast<std::chrono::nanoseconds>(
+                            std::chrono::steady_clock::now() - start));
+    CHECK(total == 2000 * 27);
+  }
+  MESSAGE("new_message_id: " << best.count() / 2000 << " ns per call");
+  CHECK(best / 2000 < std::chrono::microseconds(5));
 }
