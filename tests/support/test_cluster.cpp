@@ -1,0 +1,96 @@
+#include "support/test_cluster.hpp"
+
+#include <cstdlib>
+#include <doctest/doctest.h>
+#include <httplib.h>
+#include <pqxx/pqxx>
+#include <rapidjson/document.h>
+#include <unistd.h>
+
+namespace mc::test {
+
+test_cluster::test_cluster(const std::string& name) : db_(name) {
+  char tmpl[] = "/tmp/mc-e2e-XXXXXX";
+  dir_ = ::mkdtemp(tmpl);
+}
+
+test_cluster::~test_cluster() {
+  nodes_.clear(); // SIGKILL and reap every node before the database goes
+  if (std::getenv("MC_KEEP_LOGS") == nullptr)
+    std::system(("rm -rf " + dir_).c_str());
+}
+
+child_process& test_cluster::start(const std::string& role,
+                                   const std::string& node_id,
+                                   std::vector<std::string> extra) {
+  std::vector<std::string> argv{multiconnect_binary(), "--role", role,
+                                "--node-id", node_id, "--db", db_.uri()};
+  argv.insert(argv.end(), extra.begin(), extra.end());
+  auto p = std::make_unique<child_process>(argv, dir_ + "/" + node_id + ".log");
+  auto& ref = *p;
+  nodes_[node_id] = std::move(p);
+  return ref;
+}
+
+child_process& test_cluster::start_sim(std::vector<std::string> extra) {
+  sim_http_port_ = free_port();
+  extra.push_back("--http-port");
+  extra.push_back(std::to_string(sim_http_port_));
+  return start("upstream-sim", "sim", extra);
+}
+
+child_process& test_cluster::start_webapp(const std::string& node_id) {
+  http_port_ = free_port();
+  return start("webapp", node_id,
+               {"--http-port", std::to_string(http_port_), "--http-threads",
+                "32"});
+}
+
+void test_cluster::kill(const std::string& node_id) {
+  nodes_.erase(node_id);
+}
+
+std::string test_cluster::query(const std::string& sql) const {
+  try {
+    pqxx::connection c{db_.uri()};
+    pqxx::read_transaction tx{c};
+    auto r = tx.exec(sql);
+    if (r.empty() || r[0][0].is_null())
+      return {};
+    return r[0][0].as<std::string>();
+  } catch (const std::exception&) {
+    return {}; // e.g. the schema is not there yet
+  }
+}
+
+std::string test_cluster::lease_holder() const {
+  return query("SELECT holder FROM master_lease "
+               "WHERE id = 1 AND expires_at > now()");
+}
+
+std::string test_cluster::logs() const {
+  std::string out;
+  for (auto& [id, p] : nodes_) {
+    auto log = p->log();
+    if (log.size() > 4000)
+      log = log.substr(log.size() - 4000);
+    out += "---- " + id + " ----\n" + log;
+  }
+  return out;
+}
+
+std::string admin_token(uint16_t http_port) {
+  httplib::Client cli{"127.0.0.1", http_port};
+  cli.set_basic_auth("admin", "secret");
+  auto res = cli.Post("/v1/users/login", R"({"new_password":"Secr3t!pass"})",
+                      "application/json");
+  if (!res || res->status != 200)
+    return {};
+  rapidjson::Document doc;
+  doc.Parse(res->body.c_str());
+  if (!doc.IsObject() || !doc.HasMember("users"))
+    return {};
+  return doc["users"][0]["token"].GetString();
+}
+
+} // namespace mc::test

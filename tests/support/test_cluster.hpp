@@ -1,0 +1,71 @@
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "support/processes.hpp"
+#include "support/test_db.hpp"
+
+namespace mc::test {
+
+/// A real multi-process cluster on loopback for end-to-end tests: its own
+/// scratch database, nodes started as child processes of the multiconnect
+/// binary, logs in a temp dir. Everything is killed when it goes away.
+class test_cluster {
+public:
+  explicit test_cluster(const std::string& name);
+  ~test_cluster();
+
+  /// Starts a node; `extra` flags are appended. Returns the process.
+  child_process& start(const std::string& role, const std::string& node_id,
+                       std::vector<std::string> extra = {});
+
+  /// Starts the upstream simulator with a query port (see sim_http_port).
+  child_process& start_sim(std::vector<std::string> extra = {});
+
+  /// Starts a webapp on a free port (see http_port).
+  child_process& start_webapp(const std::string& node_id = "w1");
+
+  child_process& node(const std::string& node_id) {
+    return *nodes_.at(node_id);
+  }
+
+  /// Kills a node for good (SIGKILL, reaped).
+  void kill(const std::string& node_id);
+
+  const std::string& db_uri() const { return db_.uri(); }
+  uint16_t http_port() const { return http_port_; }
+  uint16_t sim_http_port() const { return sim_http_port_; }
+
+  /// One-value SQL query on the cluster database, as text ("" for NULL, no
+  /// row or an error such as a schema that is not there yet).
+  std::string query(const std::string& sql) const;
+
+  /// The node that holds a live master lease, or "".
+  std::string lease_holder() const;
+
+  /// Waits until `pred` holds, polling every 10 ms.
+  template <class Pred>
+  bool wait(Pred pred, std::chrono::milliseconds timeout) {
+    return eventually(pred, timeout);
+  }
+
+  /// Logs of every node, for failure messages.
+  std::string logs() const;
+
+private:
+  scratch_db db_;
+  std::string dir_;
+  uint16_t http_port_ = 0;
+  uint16_t sim_http_port_ = 0;
+  std::map<std::string, std::unique_ptr<child_process>> nodes_;
+};
+
+/// A bearer token for the admin of a fresh cluster (runs the first-login
+/// password change).
+std::string admin_token(uint16_t http_port);
+
+} // namespace mc::test
