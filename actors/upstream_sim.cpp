@@ -425,7 +425,7 @@ caf::behavior upstream_sim(caf::stateful_actor<upstream_sim_state>* self,
   auto& st = self->state;
   st.cfg = cfg;
   st.ledger = std::move(ledger);
-  st.fault_gen_seen = st.ledger->fault_generation();
+  // fault_gen_seen stays 0: requests made before the actor ran still apply.
   st.rng.seed(cfg.seed);
   // Inbound ids must not repeat across simulator restarts: prefix them with
   // the start time.

@@ -1,0 +1,145 @@
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include <httplib.h>
+#include <rapidjson/document.h>
+
+#include "http/sim_query_server.hpp"
+
+using namespace mc;
+
+namespace {
+
+struct fixture {
+  std::shared_ptr<sim_ledger> ledger = std::make_shared<sim_ledger>(64);
+  // Written by server threads; the reply to a request orders it before the
+  // test reads, the atomic/mutex keeps that visible to sanitizers too.
+  std::mutex mtx;
+  std::vector<std::pair<inbound_message, std::string>> injected;
+  std::atomic<int> fault_calls{0};
+  sim_query_server server{
+    ledger,
+    [this](inbound_message msg, std::string account) {
+      std::lock_guard<std::mutex> guard{mtx};
+      injected.emplace_back(std::move(msg), std::move(account));
+    },
+    [this] { ++fault_calls; }};
+
+  fixture() {
+    REQUIRE(server.start("127.0.0.1", 0));
+    REQUIRE(server.port() != 0);
+  }
+
+  httplib::Client client() {
+    httplib::Client cli{"127.0.0.1", server.port()};
+    cli.set_connection_timeout(2);
+    cli.set_read_timeout(5);
+    return cli;
+  }
+};
+
+} // namespace
+
+TEST_CASE_FIXTURE(fixture, "stats and log report what the ledger holds") {
+  std::vector<bool> fresh;
+  ledger->on_login("acc", 1, 4);
+  ledger->accept("acc", 1, 4,
+                 {{"m1", "155", "x"}, {"m2", "156", "y"}, {"m1", "155", "x"}},
+                 fresh);
+  auto cli = client();
+  auto health = cli.Get("/healthz");
+  REQUIRE(health);
+  CHECK(health->status == 200);
+  auto stats = cli.Get("/stats");
+  REQUIRE(stats);
+  CHECK(stats->status == 200);
+  rapidjson::Document doc;
+  doc.Parse(stats->body.c_str());
+  REQUIRE(doc.IsObject());
+  CHECK(doc["accepted"].GetUint64() == 2);
+  CHECK(doc["duplicates"].GetUint64() == 1);
+  CHECK(doc["logins"].GetUint64() == 1);
+  REQUIRE(doc["sessions"].Size() == 1);
+  CHECK(std::string{doc["sessions"][0]["account"].GetString()} == "acc");
+  CHECK(doc["sessions"][0]["shard"].GetInt() == 1);
+  CHECK(doc["sessions"][0]["epoch"].GetInt64() == 4);
+  CHECK(doc["sessions"][0]["accepted"].GetUint64() == 2);
+  auto log = cli.Get("/log");
+  REQUIRE(log);
+  CHECK(log->body == "1\tm1\t155\t1\t4\n2\tm2\t156\t1\t4\n");
+  auto page = cli.Get("/log?from=1&limit=5");
+  REQUIRE(page);
+  CHECK(page->body == "2\tm2\t156\t1\t4\n");
+  auto bad = cli.Get("/log?from=-3");
+  REQUIRE(bad);
+  CHECK(bad->status == 400);
+  auto reset = cli.Post("/reset", "", "application/json");
+  REQUIRE(reset);
+  CHECK(reset->status == 200);
+  CHECK(ledger->size() == 0);
+}
+
+TEST_CASE_FIXTURE(fixture, "faults are validated and stored") {
+  auto cli = client();
+  auto post = [&](const char* body) {
+    auto res = cli.Post("/fault", body, "application/json");
+    REQUIRE(res);
+    return res->status;
+  };
+  CHECK(post("{\"extra_latency_ms\":25}") == 200);
+  CHECK(ledger->extra_latency_ms() == 25);
+  CHECK(post("{\"drop_sessions\":true}") == 200);
+  CHECK(post("{\"refuse_logins_ms\":300}") == 200);
+  CHECK(fault_calls == 3);
+  auto req = ledger->take_fault_requests();
+  CHECK(req.drop_sessions == 1);
+  REQUIRE(req.refuse_logins_ms);
+  CHECK(*req.refuse_logins_ms == 300);
+  CHECK(post("not json") == 400);
+  CHECK(post("{}") == 400);
+  CHECK(post("{\"refuse_logins_ms\":-1}") == 400);
+  CHECK(post("{\"refuse_logins_ms\":\"5\"}") == 400);
+  CHECK(post("{\"drop_sessions\":1}") == 400);
+  CHECK(post("{\"nonsense\":1}") == 400);
+  CHECK(fault_calls == 3);
+}
+
+TEST_CASE_FIXTURE(fixture, "inbound injection hands the message over") {
+  auto cli = client();
+  auto res = cli.Post("/inbound",
+                      "{\"account\":\"acc\",\"from\":\"15550001234\","
+                      "\"body\":\"hi\"}",
+                      "application/json");
+  REQUIRE(res);
+  CHECK(res->status == 200);
+  REQUIRE(injected.size() == 1);
+  CHECK(injected[0].second == "acc");
+  CHECK(injected[0].first.from == "15550001234");
+  CHECK(injected[0].first.body == "hi");
+  auto bad = cli.Post("/inbound", "{\"account\":\"acc\"}", "application/json");
+  REQUIRE(bad);
+  CHECK(bad->status == 400);
+  CHECK(injected.size() == 1);
+}
+
+TEST_CASE("the query server stops promptly and can restart") {
+  auto ledger = std::make_shared<sim_ledger>(16);
+  sim_query_server server{ledger, {}};
+  REQUIRE(server.start("127.0.0.1", 0));
+  CHECK_FALSE(server.start("127.0.0.1", 0));
+  server.stop();
+  CHECK(server.port() == 0);
+  server.stop();
+  REQUIRE(server.start("127.0.0.1", 0));
+  httplib::Client cli{"127.0.0.1", server.port()};
+  auto res = cli.Post("/inbound",
+                      "{\"account\":\"a\",\"from\":\"1\",\"body\":\"b\"}",
+                      "application/json");
+  REQUIRE(res);
+  CHECK(res->status == 503);
+}
