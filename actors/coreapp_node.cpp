@@ -70,11 +70,27 @@ caf::behavior coreapp_node(caf::stateful_actor<coreapp_node_state>* self,
                " of ", shards_total);
       return caf::ok_atom::value;
     },
-    [=](deactivate_atom, int32_t shard, int64_t epoch) {
+    [=](deactivate_atom, int32_t shard,
+        int64_t epoch) -> caf::result<caf::ok_atom> {
       auto i = self->state.shards.find(shard);
-      if (i != self->state.shards.end() && i->second.epoch <= epoch)
-        stop_shard(self, shard);
-      return caf::ok_atom::value;
+      if (i == self->state.shards.end() || i->second.epoch > epoch)
+        return caf::ok_atom::value;
+      // Drain, then answer: the supervisor re-homes the shard's pending
+      // messages only once nothing here can still commit them.
+      auto shard_actor = i->second.actor;
+      self->demonitor(shard_actor);
+      self->state.shards.erase(i);
+      auto rp = self->make_response_promise<caf::ok_atom>();
+      self->request(shard_actor, std::chrono::seconds{5}, drain_atom::value)
+        .then([=](caf::ok_atom) mutable { rp.deliver(caf::ok_atom::value); },
+              [=](const caf::error&) mutable {
+                // It is gone either way (or fenced by its epoch).
+                caf::anon_send_exit(shard_actor, caf::exit_reason::kill);
+                rp.deliver(caf::ok_atom::value);
+              });
+      log_info(self->state.cfg.node_id, "draining shard ", shard, " epoch ",
+               epoch);
+      return rp;
     },
     [=](ping_atom) {
       auto& st = self->state;

@@ -27,6 +27,8 @@ using deactivate_atom = caf::atom_constant<caf::atom("deactivat")>;
 ///   std::vector<int64_t> epochs): application heartbeat.
 using ping_atom = caf::atom_constant<caf::atom("ping")>;
 using pong_atom = caf::atom_constant<caf::atom("pong")>;
+/// (drain_atom) -> ok_atom: a shard finishes its commit in flight and stops.
+using drain_atom = caf::atom_constant<caf::atom("drain")>;
 /// (map_atom, config_epoch): the shard map changed, reload it.
 using map_atom = caf::atom_constant<caf::atom("map")>;
 /// (hold_atom, bool): webapps hold (true) or release (false) new sends.

@@ -42,6 +42,18 @@ void fence(self_ptr self, const char* why) {
   self->quit(caf::exit_reason::user_shutdown);
 }
 
+/// Finishes a drain once no commit is in flight: the shard's pending work
+/// is all in the database, where the next owner resumes it.
+void finish_drain_if_idle(self_ptr self) {
+  auto& st = self->state;
+  if (!st.draining || st.committing || st.stopping)
+    return;
+  st.stopping = true;
+  log_info(who(self), "drained; stopping");
+  st.drained.deliver(caf::ok_atom::value);
+  self->quit(caf::exit_reason::user_shutdown);
+}
+
 void pump(self_ptr self);
 
 void submit(self_ptr self, std::vector<upstream_message> msgs) {
@@ -102,7 +114,7 @@ void submit(self_ptr self, std::vector<upstream_message> msgs) {
 
 void pump(self_ptr self) {
   auto& st = self->state;
-  if (!st.logged_in || st.stopping)
+  if (!st.logged_in || st.stopping || st.draining)
     return;
   while (!st.outbox.empty() && st.in_flight.size() < st.cfg.limits.window) {
     auto n = std::min(st.outbox.size(), st.cfg.limits.submit_batch);
@@ -144,6 +156,7 @@ void commit(self_ptr self) {
         }
         pump(self);
         commit(self);
+        finish_drain_if_idle(self);
       },
       [=](const caf::error& err) {
         auto& st = self->state;
@@ -161,6 +174,7 @@ void commit(self_ptr self) {
         for (auto& w : *waiting)
           w.promise.deliver(make_error(mc_errc::database, "commit failed"));
         commit(self);
+        finish_drain_if_idle(self);
       });
 }
 
@@ -241,6 +255,8 @@ caf::behavior shard_actor(caf::stateful_actor<shard_state>* self,
       auto& st = self->state;
       if (st.stopping || shard != st.cfg.shard || epoch != st.cfg.epoch)
         return make_error(mc_errc::not_owner, "shard moved");
+      if (st.draining)
+        return make_error(mc_errc::resharding, "shard is draining");
       if (st.batch.size() + st.outbox.size() >= st.cfg.limits.max_queue)
         return make_error(mc_errc::overloaded, "shard queue is full");
       auto rp = self->make_response_promise<std::string>();
@@ -281,6 +297,19 @@ caf::behavior shard_actor(caf::stateful_actor<shard_state>* self,
                                static_cast<int64_t>(st.outbox.size()));
     },
     [=](stop_atom) { fence(self, "deactivated"); },
+    [=](drain_atom) -> caf::result<caf::ok_atom> {
+      auto& st = self->state;
+      st.draining = true;
+      // Sends not yet in a commit were never accepted: tell their clients
+      // to retry, they land on the shard's next owner.
+      for (auto& w : st.batch)
+        w.promise.deliver(make_error(mc_errc::resharding, "shard is draining"));
+      st.batch.clear();
+      st.drained = self->make_response_promise<caf::ok_atom>();
+      auto rp = st.drained;
+      finish_drain_if_idle(self);
+      return rp;
+    },
   };
 }
 

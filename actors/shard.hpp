@@ -59,6 +59,9 @@ struct shard_state {
   bool resumed = false;
   bool logged_in = false;
   bool stopping = false;
+  /// Set by a drain: no new sends; quit once the commit in flight is done.
+  bool draining = false;
+  caf::response_promise drained;
   /// Committed, not yet submitted, in acceptance order.
   std::deque<upstream_message> outbox;
   /// Submitted batches awaiting their ack, by batch number.

@@ -202,6 +202,15 @@ void activate(self_ptr self, int32_t shard, const std::string& owner,
 
 void place_shards(self_ptr self) {
   auto& st = self->state;
+  if (st.resharding)
+    return;
+  // Wait for coreapps that are connecting: placing now would pile every
+  // shard on whichever coreapp answered first.
+  for (auto& [id, e] : st.coreapps)
+    if (e.connecting && !e.handle)
+      return;
+  if (ensure_shard_rows(db(self)) > 0)
+    log_info(st.cfg.node_id, "created map rows for new shards");
   st.table = load_shard_table(db(self));
   for (auto& slot : st.table.slots) {
     if (st.activating.count(slot.shard_id))
@@ -234,6 +243,63 @@ void place_shards(self_ptr self) {
   }
 }
 
+void finish_reshard(self_ptr self, int32_t shards) {
+  auto& st = self->state;
+  if (!acting(self)) {
+    st.resharding = false;
+    return;
+  }
+  bool done = false;
+  try {
+    done = commit_reshard(db(self), shards, st.cfg.node_id, st.master_epoch);
+  } catch (const std::exception& e) {
+    st.conn.reset();
+    log_error(st.cfg.node_id, "shard-count change failed: ", e.what());
+  }
+  st.resharding = false;
+  if (!done)
+    return; // the next round starts over: draining again is harmless
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+              clock_type::now() - st.reshard_started).count();
+  log_info(st.cfg.node_id, "shard count is now ", shards, " (drain and commit ",
+           ms, " ms); placing shards");
+  try {
+    place_shards(self);
+  } catch (const std::exception& e) {
+    st.conn.reset();
+    log_error(st.cfg.node_id, "placing shards failed: ", e.what());
+  }
+}
+
+/// Starts a coordinated restart-all: every owned shard drains and stops,
+/// then one transaction writes the new count, map and re-homed work.
+void begin_reshard(self_ptr self, int32_t shards) {
+  auto& st = self->state;
+  st.resharding = true;
+  st.reshard_started = clock_type::now();
+  st.table = load_shard_table(db(self));
+  log_info(st.cfg.node_id, "changing the shard count from ", st.table.shards,
+           " to ", shards, ": draining every shard");
+  auto pending = std::make_shared<int>(0);
+  auto master_epoch = st.master_epoch;
+  auto one_done = [=] {
+    if (--*pending == 0 && self->state.master_epoch == master_epoch)
+      finish_reshard(self, shards);
+  };
+  for (auto& slot : st.table.slots) {
+    auto i = st.coreapps.find(slot.owner);
+    if (slot.owner.empty() || i == st.coreapps.end() || !i->second.handle)
+      continue; // nobody serves it; the commit fences any straggler
+    ++*pending;
+    self->request(i->second.handle, std::chrono::seconds{3},
+                  deactivate_atom::value, slot.shard_id, slot.epoch)
+      .then([=](caf::ok_atom) { one_done(); },
+            [=](const caf::error&) { one_done(); });
+  }
+  if (*pending == 0)
+    finish_reshard(self, shards);
+}
+
 void round(self_ptr self) {
   auto& st = self->state;
   if (st.primary && !acting(self)) {
@@ -244,12 +310,17 @@ void round(self_ptr self) {
         self->demonitor(e.handle);
     st.coreapps.clear();
     st.activating.clear();
+    st.resharding = false;
   }
   if (!st.primary)
     return;
   try {
     refresh_coreapps(self);
     ping_coreapps(self);
+    if (acting(self) && !st.resharding) {
+      if (auto target = pending_reshard(db(self)))
+        begin_reshard(self, *target);
+    }
     if (acting(self))
       place_shards(self);
   } catch (const std::exception& e) {

@@ -53,6 +53,9 @@ struct supervisor_state {
   shard_table table;
   /// Shards with an activation in flight (not to be placed twice).
   std::set<int32_t> activating;
+  /// A shard-count change in progress (shards drain, then one commit).
+  bool resharding = false;
+  std::chrono::steady_clock::time_point reshard_started;
   ~supervisor_state();
 };
 

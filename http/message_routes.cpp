@@ -66,6 +66,7 @@ attempt_result try_send(webapp_context& ctx, const shard_route& route,
   // Ownership moved or the owner died: retry on the new owner with the
   // same id (the insert is idempotent on it).
   bool moved = is(err, mc_errc::not_owner) || is(err, mc_errc::stale_epoch)
+               || is(err, mc_errc::resharding)
                || err == caf::sec::request_receiver_down
                || err == caf::exit_reason::remote_link_unreachable;
   return moved ? attempt_result::retry_elsewhere : attempt_result::failed;

@@ -64,5 +64,6 @@ std::optional<token_claims> authenticate_admin(const webapp_context& ctx,
 void add_user_routes(httplib::Server& srv, webapp_context& ctx);
 void add_message_routes(httplib::Server& srv, webapp_context& ctx);
 void add_admin_routes(httplib::Server& srv, webapp_context& ctx);
+void add_account_routes(httplib::Server& srv, webapp_context& ctx);
 
 } // namespace mc::http

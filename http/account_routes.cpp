@@ -1,0 +1,197 @@
+#include <thread>
+
+#include <pqxx/pqxx>
+
+#include "http/account_request.hpp"
+#include "http/webapp_context.hpp"
+#include "runtime/log.hpp"
+#include "runtime/node_registry.hpp"
+#include "runtime/shard_map_store.hpp"
+
+namespace mc::http {
+
+namespace {
+
+/// How long POST /v1/account/shards waits for the change to complete.
+constexpr auto reshard_wait = std::chrono::seconds{15};
+
+struct registered_account {
+  std::string cc;
+  std::string phone_number;
+  std::string cert;
+  std::string pin_hash;
+  int32_t shards = 1;
+};
+
+std::optional<registered_account> load_registered(pqxx::connection& c) {
+  pqxx::read_transaction tx{c};
+  auto r = tx.exec1("SELECT cc, phone_number, coalesce(cert, ''),"
+                    " coalesce(pin_hash, ''), shards FROM cluster WHERE id = 1");
+  if (r[0].is_null())
+    return std::nullopt;
+  return registered_account{r[0].as<std::string>(), r[1].as<std::string>(),
+                            r[2].as<std::string>(), r[3].as<std::string>(),
+                            r[4].as<int32_t>()};
+}
+
+/// Waits until the cluster runs `shards` shards, each owned; bounded.
+bool wait_for_shards(webapp_context& ctx, int32_t shards) {
+  auto deadline = std::chrono::steady_clock::now() + reshard_wait;
+  while (std::chrono::steady_clock::now() < deadline) {
+    auto done = ctx.db->with([&](pqxx::connection& c) {
+      pqxx::read_transaction tx{c};
+      auto r = tx.exec1(
+        "SELECT reshard_to IS NULL AND shards = " + std::to_string(shards)
+        + " AND (SELECT count(*) FROM shard_map WHERE owner IS NOT NULL"
+          " AND shard_id < shards) = shards FROM cluster WHERE id = 1");
+      return r[0].as<bool>();
+    });
+    if (done)
+      return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds{20});
+  }
+  return false;
+}
+
+void register_account(webapp_context& ctx, const httplib::Request& req,
+                      httplib::Response& res) {
+  if (!authenticate_admin(ctx, req, res))
+    return;
+  auto parsed = parse_register_body(req.body);
+  if (auto err = std::get_if<api_error>(&parsed)) {
+    reply_error(res, *err);
+    return;
+  }
+  auto& a = std::get<account_request>(parsed);
+  auto pin_hash = a.pin ? hash_password(*a.pin) : std::string{};
+  auto shards = ctx.db->with([&](pqxx::connection& c) {
+    pqxx::work tx{c};
+    auto r = tx.exec_params1(
+      "UPDATE cluster SET cc = $1, phone_number = $2, cert = $3,"
+      " pin_hash = nullif($4, '') WHERE id = 1 RETURNING shards",
+      a.cc, a.phone_number, a.cert, pin_hash);
+    tx.commit();
+    return r[0].as<int32_t>();
+  });
+  // Sessions log in with the account: restart them under the new one.
+  ctx.db->with([&](pqxx::connection& c) {
+    request_reshard(c, shards);
+    return 0;
+  });
+  log_info(ctx.node_id, "account +", a.cc, " ", a.phone_number,
+           " registered");
+  if (!wait_for_shards(ctx, shards)) {
+    reply_error(res, make_api_error(codes::not_ready,
+                                    "the account is stored; its sessions are "
+                                    "still restarting"));
+    return;
+  }
+  reply_json(res, 201, ok_json());
+}
+
+void get_shards(webapp_context& ctx, const httplib::Request& req,
+                httplib::Response& res) {
+  if (!authenticate_admin(ctx, req, res))
+    return;
+  auto shards = ctx.db->with([](pqxx::connection& c) {
+    pqxx::read_transaction tx{c};
+    return tx.exec1("SELECT shards FROM cluster WHERE id = 1")[0].as<int>();
+  });
+  reply_json(res, 200,
+             "{\"account\":{\"shards\":" + std::to_string(shards) + "},"
+               + meta_json_fields() + "}");
+}
+
+void set_shards(webapp_context& ctx, const httplib::Request& req,
+                httplib::Response& res) {
+  if (!authenticate_admin(ctx, req, res))
+    return;
+  auto parsed = parse_shards_body(req.body);
+  if (auto err = std::get_if<api_error>(&parsed)) {
+    reply_error(res, *err);
+    return;
+  }
+  auto& a = std::get<account_request>(parsed);
+  auto reg = ctx.db->with([](pqxx::connection& c) { return load_registered(c); });
+  if (!reg) {
+    reply_error(res, make_api_error(codes::invalid_parameter,
+                                    "no account is registered; register it "
+                                    "with POST /v1/account first"));
+    return;
+  }
+  if (reg->cc != a.cc || reg->phone_number != a.phone_number) {
+    reply_error(res, make_api_error(codes::invalid_parameter,
+                                    "cc and phone_number do not match the "
+                                    "registered account"));
+    return;
+  }
+  if (reg->cert != a.cert) {
+    reply_error(res, make_api_error(codes::invalid_parameter,
+                                    "cert is not the account's certificate"));
+    return;
+  }
+  if (!reg->pin_hash.empty()) {
+    if (!a.pin) {
+      reply_error(res, make_api_error(codes::missing_parameter,
+                                      "pin is required: two-step "
+                                      "verification is on"));
+      return;
+    }
+    if (!verify_password(*a.pin, reg->pin_hash)) {
+      reply_error(res, make_api_error(codes::access_denied,
+                                      "pin is wrong", 403));
+      return;
+    }
+  }
+  auto live = ctx.db->with([&](pqxx::connection& c) {
+    int n = 0;
+    auto unhealthy_ms = static_cast<int64_t>(
+      ctx.settings->get().unhealthy_interval * 1000);
+    for (auto& node : list_nodes(c, "coreapp"))
+      if (node.state != "stopped" && node.heartbeat_age_ms <= unhealthy_ms)
+        ++n;
+    return n;
+  });
+  if (a.shards > live) {
+    reply_error(res, make_api_error(codes::invalid_parameter,
+                                    std::to_string(a.shards)
+                                      + " shards need as many live coreapps; "
+                                      + std::to_string(live) + " are live"));
+    return;
+  }
+  auto started = std::chrono::steady_clock::now();
+  ctx.db->with([&](pqxx::connection& c) {
+    request_reshard(c, a.shards);
+    return 0;
+  });
+  if (!wait_for_shards(ctx, a.shards)) {
+    reply_error(res, make_api_error(codes::not_ready,
+                                    "the shard count change is still in "
+                                    "progress; GET /v1/account/shards tells "
+                                    "when it is done"));
+    return;
+  }
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+              std::chrono::steady_clock::now() - started).count();
+  log_info(ctx.node_id, "shard count changed to ", a.shards, " in ", ms, " ms");
+  reply_json(res, 201, ok_json());
+}
+
+} // namespace
+
+void add_account_routes(httplib::Server& srv, webapp_context& ctx) {
+  srv.Post("/v1/account", [&ctx](const httplib::Request& req,
+                                 httplib::Response& res) {
+    register_account(ctx, req, res);
+  });
+  srv.Get("/v1/account/shards", [&ctx](const httplib::Request& req,
+                                       httplib::Response& res) {
+    get_shards(ctx, req, res);
+  });
+  srv.Post("/v1/account/shards", [&ctx](const httplib::Request& req,
+                                        httplib::Response& res) {
+    set_shards(ctx, req, res);
+  });
+}
+
+} // namespace mc::http
