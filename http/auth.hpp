@@ -12,8 +12,9 @@ namespace mc::http {
 
 /// PBKDF2-HMAC-SHA256 rounds for new password hashes. 60,000 cost ~90 ms
 /// on one core of the 2-core build box: cheap for a login (which hands out
-/// a token, so it runs once per session), expensive for offline guessing. Stored hashes carry their own count, so raising it later
-/// keeps old hashes valid.
+/// a token, so it runs once per session), expensive for offline guessing.
+/// Stored hashes carry their own count, so raising it later keeps old
+/// hashes valid.
 constexpr int password_hash_iterations = 60000;
 
 /// "pbkdf2-sha256$<iterations>$<salt b64>$<hash b64>" with a 16-byte random
