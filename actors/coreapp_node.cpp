@@ -115,6 +115,54 @@ caf::behavior coreapp_node(caf::stateful_actor<coreapp_node_state>* self,
       return self->delegate(i->second.actor, a, shard, epoch, std::move(id),
                             std::move(recipient), std::move(body));
     },
+    [=](send_batch_atom, std::vector<send_item>& items)
+      -> caf::response_promise {
+      auto& st = self->state;
+      auto rp = self->make_response_promise();
+      auto codes = std::make_shared<std::vector<int32_t>>(items.size(), 0);
+      if (items.empty()) {
+        rp.deliver(*codes);
+        return rp;
+      }
+      // Split by (shard, epoch): each shard commits its part as one batch.
+      std::map<std::pair<int32_t, int64_t>, std::vector<size_t>> groups;
+      for (size_t i = 0; i < items.size(); ++i)
+        groups[{items[i].shard, items[i].epoch}].push_back(i);
+      auto pending = std::make_shared<size_t>(groups.size());
+      auto one_done = [=]() mutable {
+        if (--*pending == 0)
+          rp.deliver(*codes);
+      };
+      for (auto& [key, indexes] : groups) {
+        auto i = st.shards.find(key.first);
+        if (i == st.shards.end() || i->second.epoch != key.second) {
+          for (auto k : indexes)
+            (*codes)[k] = static_cast<int32_t>(mc_errc::not_owner);
+          one_done();
+          continue;
+        }
+        std::vector<send_item> part;
+        part.reserve(indexes.size());
+        for (auto k : indexes)
+          part.push_back(std::move(items[k]));
+        auto idx = indexes;
+        self->request(i->second.actor, std::chrono::seconds{30},
+                      send_batch_atom::value, key.first, key.second,
+                      std::move(part))
+          .then(
+            [=](const std::vector<int32_t>& part_codes) mutable {
+              for (size_t k = 0; k < idx.size() && k < part_codes.size(); ++k)
+                (*codes)[idx[k]] = part_codes[k];
+              one_done();
+            },
+            [=](const caf::error&) mutable {
+              for (auto k : idx)
+                (*codes)[k] = static_cast<int32_t>(mc_errc::not_owner);
+              one_done();
+            });
+      }
+      return rp;
+    },
     [=](status_atom) {
       std::vector<int32_t> shards;
       for (auto& [s, o] : self->state.shards)

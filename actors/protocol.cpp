@@ -37,6 +37,8 @@ void register_protocol(caf::actor_system_config& cfg) {
   cfg.add_message_type<upstream_message>("upstream_message");
   cfg.add_message_type<std::vector<upstream_message>>(
     "std::vector<upstream_message>");
+  cfg.add_message_type<send_item>("send_item");
+  cfg.add_message_type<std::vector<send_item>>("std::vector<send_item>");
   cfg.add_message_type<upstream_receipt>("upstream_receipt");
   cfg.add_message_type<std::vector<upstream_receipt>>(
     "std::vector<upstream_receipt>");

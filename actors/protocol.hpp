@@ -38,6 +38,13 @@ using hold_atom = caf::atom_constant<caf::atom("hold")>;
 
 /// (send_atom, shard, epoch, id, recipient, body) -> id | error
 using send_atom = caf::atom_constant<caf::atom("send")>;
+/// To a coreapp node: (send_batch_atom, std::vector<send_item>)
+///   -> std::vector<int32_t> codes, one per item: 0 accepted (committed),
+///   else an mc_errc value. To a shard actor:
+///   (send_batch_atom, shard, epoch, std::vector<send_item>) -> same.
+/// Batching many sends into one message is what lets one webapp feed
+/// tens of thousands of messages a second to the coreapps.
+using send_batch_atom = caf::atom_constant<caf::atom("sendbatch")>;
 
 // -- upstream interface (shard <-> upstream session) ---------------------------
 
@@ -72,6 +79,21 @@ template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, upstream_message& x) {
   return f(caf::meta::type_name("upstream_message"), x.id, x.recipient,
            x.body);
+}
+
+/// One send inside a batch from a webapp.
+struct send_item {
+  int32_t shard = 0;
+  int64_t epoch = 0;
+  std::string id;
+  std::string recipient;
+  std::string body;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, send_item& x) {
+  return f(caf::meta::type_name("send_item"), x.shard, x.epoch, x.id,
+           x.recipient, x.body);
 }
 
 /// A delivery receipt from the upstream: status is "delivered" or "read"

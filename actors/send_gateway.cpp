@@ -2,25 +2,67 @@
 
 #include <caf/all.hpp>
 
-#include "actors/protocol.hpp"
-
 namespace mc {
 
 namespace {
 
 using self_ptr = caf::stateful_actor<send_gateway_state>*;
 
-void finish(self_ptr self, uint64_t job, const caf::actor_addr& node,
-            send_outcome outcome) {
+/// Takes the promises of a batch out of the waiting set; empty when the
+/// batch was answered already (its node went down first).
+std::vector<std::shared_ptr<std::promise<send_outcome>>>
+take(self_ptr self, uint64_t batch, const caf::actor_addr& node) {
   auto& st = self->state;
-  auto i = st.waiting.find(job);
+  std::vector<std::shared_ptr<std::promise<send_outcome>>> out;
+  auto i = st.waiting.find(batch);
   if (i == st.waiting.end())
-    return; // answered already (node down before its reply)
-  i->second->set_value(std::move(outcome));
+    return out;
+  out = std::move(i->second);
   st.waiting.erase(i);
   auto j = st.by_node.find(node);
   if (j != st.by_node.end())
-    j->second.erase(job);
+    j->second.erase(batch);
+  return out;
+}
+
+caf::error code_to_error(int32_t code) {
+  return make_error(static_cast<mc_errc>(code));
+}
+
+void send_batch(self_ptr self, gateway_batch&& b) {
+  auto& st = self->state;
+  auto addr = b.node.address();
+  if (st.monitored.insert(addr).second)
+    self->monitor(b.node);
+  auto no = st.next_batch++;
+  st.waiting.emplace(no, std::move(b.done));
+  st.by_node[addr].insert(no);
+  self->request(b.node, b.timeout, send_batch_atom::value, std::move(b.items))
+    .then(
+      [=](const std::vector<int32_t>& codes) {
+        auto done = take(self, no, addr);
+        for (size_t i = 0; i < done.size(); ++i) {
+          if (i < codes.size() && codes[i] == 0)
+            done[i]->set_value(send_outcome{true, {}});
+          else
+            done[i]->set_value(send_outcome{
+              false, i < codes.size() ? code_to_error(codes[i])
+                                      : make_error(mc_errc::not_owner)});
+        }
+      },
+      [=](caf::error& err) {
+        for (auto& d : take(self, no, addr))
+          d->set_value(send_outcome{false, err});
+      });
+}
+
+void flush(self_ptr self) {
+  auto& st = self->state;
+  st.flush_scheduled = false;
+  auto filling = std::move(st.filling);
+  st.filling.clear();
+  for (auto& [addr, b] : filling)
+    send_batch(self, std::move(b));
 }
 
 } // namespace
@@ -32,38 +74,42 @@ caf::behavior send_gateway(caf::stateful_actor<send_gateway_state>* self) {
     auto j = st.by_node.find(dm.source);
     if (j == st.by_node.end())
       return;
-    auto jobs = std::move(j->second);
+    auto batches = std::move(j->second);
     st.by_node.erase(j);
-    for (auto job : jobs) {
-      auto i = st.waiting.find(job);
+    for (auto no : batches) {
+      auto i = st.waiting.find(no);
       if (i == st.waiting.end())
         continue;
-      i->second->set_value(
-        send_outcome{false, caf::make_error(caf::sec::request_receiver_down)});
+      for (auto& d : i->second)
+        d->set_value(send_outcome{
+          false, caf::make_error(caf::sec::request_receiver_down)});
       st.waiting.erase(i);
     }
   });
   return {
     [=](send_job& job) {
       auto& st = self->state;
-      auto addr = job.node.address();
-      if (st.monitored.insert(addr).second)
-        self->monitor(job.node);
-      auto no = st.next_job++;
-      st.waiting.emplace(no, job.done);
-      st.by_node[addr].insert(no);
-      self
-        ->request(job.node, job.timeout, send_atom::value, job.shard, job.epoch,
-                  std::move(job.id), std::move(job.recipient),
-                  std::move(job.body))
-        .then(
-          [=](const std::string&) {
-            finish(self, no, addr, send_outcome{true, {}});
-          },
-          [=](caf::error& err) {
-            finish(self, no, addr, send_outcome{false, std::move(err)});
-          });
+      auto& b = st.filling[job.node.address()];
+      if (!b.node) {
+        b.node = job.node;
+        b.timeout = job.timeout;
+      }
+      b.timeout = std::min(b.timeout, job.timeout);
+      b.items.push_back({job.shard, job.epoch, std::move(job.id),
+                         std::move(job.recipient), std::move(job.body)});
+      b.done.push_back(std::move(job.done));
+      if (b.items.size() >= st.max_batch) {
+        auto full = std::move(b);
+        st.filling.erase(job.node.address());
+        send_batch(self, std::move(full));
+      } else if (!st.flush_scheduled) {
+        // Queued behind the jobs already in the mailbox: everything that
+        // arrived meanwhile leaves in one batch.
+        st.flush_scheduled = true;
+        self->send(self, flush_atom::value);
+      }
     },
+    [=](flush_atom) { flush(self); },
   };
 }
 

@@ -7,11 +7,14 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <vector>
 
 #include <caf/actor.hpp>
 #include <caf/allowed_unsafe_message_type.hpp>
 #include <caf/error.hpp>
 #include <caf/stateful_actor.hpp>
+
+#include "actors/protocol.hpp"
 
 namespace mc {
 
@@ -33,14 +36,29 @@ struct send_job {
   std::shared_ptr<std::promise<send_outcome>> done;
 };
 
+/// Sends for one coreapp collected since the last flush.
+struct gateway_batch {
+  caf::actor node;
+  std::vector<send_item> items;
+  std::vector<std::shared_ptr<std::promise<send_outcome>>> done;
+  std::chrono::milliseconds timeout{5000};
+};
+
 /// State of a send gateway: bridges the webapp's HTTP threads to the
-/// coreapps. It monitors every coreapp it sends to, so the requests waiting
+/// coreapps. Sends that arrive together go to a coreapp as one batch
+/// message. It monitors every coreapp it sends to, so the requests waiting
 /// on a coreapp that dies fail at once instead of at their timeout.
 struct send_gateway_state {
   static inline const char* name = "send_gateway";
-  uint64_t next_job = 0;
-  /// Jobs waiting for an answer, and which of them wait on which node.
-  std::map<uint64_t, std::shared_ptr<std::promise<send_outcome>>> waiting;
+  /// Most sends per batch message.
+  size_t max_batch = 512;
+  bool flush_scheduled = false;
+  std::map<caf::actor_addr, gateway_batch> filling;
+  uint64_t next_batch = 0;
+  /// Batches waiting for an answer, and which of them wait on which node.
+  std::map<uint64_t,
+           std::vector<std::shared_ptr<std::promise<send_outcome>>>>
+    waiting;
   std::map<caf::actor_addr, std::set<uint64_t>> by_node;
   std::set<caf::actor_addr> monitored;
 };

@@ -37,7 +37,7 @@ void fence(self_ptr self, const char* why) {
   st.stopping = true;
   log_info(who(self), "fenced: ", why, "; stopping");
   for (auto& w : st.batch)
-    w.promise.deliver(make_error(mc_errc::not_owner, why));
+    w.fail(mc_errc::not_owner, why);
   st.batch.clear();
   self->quit(caf::exit_reason::user_shutdown);
 }
@@ -151,7 +151,7 @@ void commit(self_ptr self) {
         st.committed_total += waiting->size();
         // Durable now: answer, then queue for the upstream in this order.
         for (auto& w : *waiting) {
-          w.promise.deliver(w.msg.id);
+          w.succeed();
           st.outbox.push_back(std::move(w.msg));
         }
         pump(self);
@@ -163,7 +163,7 @@ void commit(self_ptr self) {
         st.committing = false;
         if (is(err, mc_errc::stale_epoch)) {
           for (auto& w : *waiting)
-            w.promise.deliver(make_error(mc_errc::not_owner, "shard moved"));
+            w.fail(mc_errc::not_owner, "shard moved");
           fence(self, "epoch is stale");
           return;
         }
@@ -172,7 +172,7 @@ void commit(self_ptr self) {
         log_error(who(self), "group commit failed: ",
                   self->system().render(err));
         for (auto& w : *waiting)
-          w.promise.deliver(make_error(mc_errc::database, "commit failed"));
+          w.fail(mc_errc::database, "commit failed");
         commit(self);
         finish_drain_if_idle(self);
       });
@@ -260,12 +260,49 @@ caf::behavior shard_actor(caf::stateful_actor<shard_state>* self,
       if (st.batch.size() + st.outbox.size() >= st.cfg.limits.max_queue)
         return make_error(mc_errc::overloaded, "shard queue is full");
       auto rp = self->make_response_promise<std::string>();
-      st.batch.push_back(
-        {{std::move(id), std::move(recipient), std::move(body)}, rp});
+      // The untyped promise shares the typed one's request.
+      st.batch.push_back({{std::move(id), std::move(recipient), std::move(body)},
+                          self->make_response_promise(),
+                          nullptr,
+                          0});
       // Group commit: while one commit runs, the next batch fills up.
       if (!st.committing)
         self->send(self, flush_atom::value);
       return rp;
+    },
+    [=](send_batch_atom, int32_t shard, int64_t epoch,
+        std::vector<send_item>& items) -> caf::response_promise {
+      auto& st = self->state;
+      auto reply = std::make_shared<batch_reply>();
+      reply->promise = self->make_response_promise();
+      reply->codes.resize(items.size(), 0);
+      reply->remaining = items.size();
+      auto refuse_all = [&](mc_errc code) {
+        for (size_t i = 0; i < items.size(); ++i)
+          reply->set(i, static_cast<int32_t>(code));
+        return reply->promise;
+      };
+      if (items.empty()) {
+        reply->promise.deliver(reply->codes);
+        return reply->promise;
+      }
+      if (st.stopping || shard != st.cfg.shard || epoch != st.cfg.epoch)
+        return refuse_all(mc_errc::not_owner);
+      if (st.draining)
+        return refuse_all(mc_errc::resharding);
+      if (st.batch.size() + st.outbox.size() + items.size()
+          > st.cfg.limits.max_queue)
+        return refuse_all(mc_errc::overloaded);
+      for (size_t i = 0; i < items.size(); ++i)
+        st.batch.push_back({{std::move(items[i].id),
+                             std::move(items[i].recipient),
+                             std::move(items[i].body)},
+                            {},
+                            reply,
+                            i});
+      if (!st.committing)
+        self->send(self, flush_atom::value);
+      return reply->promise;
     },
     [=](flush_atom) { commit(self); },
     [=](pending_atom) { resume(self); },
@@ -303,7 +340,7 @@ caf::behavior shard_actor(caf::stateful_actor<shard_state>* self,
       // Sends not yet in a commit were never accepted: tell their clients
       // to retry, they land on the shard's next owner.
       for (auto& w : st.batch)
-        w.promise.deliver(make_error(mc_errc::resharding, "shard is draining"));
+        w.fail(mc_errc::resharding, "shard is draining");
       st.batch.clear();
       st.drained = self->make_response_promise<caf::ok_atom>();
       auto rp = st.drained;

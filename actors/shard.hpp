@@ -40,10 +40,42 @@ struct shard_config {
   shard_limits limits;
 };
 
+/// Collects the outcomes of one batched request and answers it once all
+/// are known: one code per item, 0 for accepted.
+struct batch_reply {
+  caf::response_promise promise;
+  std::vector<int32_t> codes;
+  size_t remaining = 0;
+
+  void set(size_t index, int32_t code) {
+    codes[index] = code;
+    if (--remaining == 0)
+      promise.deliver(codes);
+  }
+};
+
 /// A send waiting for its group commit.
 struct waiting_send {
   upstream_message msg;
+  /// Single send: answered with the id or an error.
   caf::response_promise promise;
+  /// Batched send: answered through its batch.
+  std::shared_ptr<batch_reply> batch;
+  size_t index = 0;
+
+  void succeed() {
+    if (batch)
+      batch->set(index, 0);
+    else
+      promise.deliver(msg.id);
+  }
+
+  void fail(mc_errc code, const char* why) {
+    if (batch)
+      batch->set(index, static_cast<int32_t>(code));
+    else
+      promise.deliver(make_error(code, why));
+  }
 };
 
 /// State of a shard actor: owns one shard for one epoch, commits accepted

@@ -57,8 +57,10 @@ void patch_settings(webapp_context& ctx, const httplib::Request& req,
 }
 
 /// GET /v1/health in the On-Prem multiconnect shape, one entry per node.
-void health(webapp_context& ctx, const httplib::Request&,
+void health(webapp_context& ctx, const httplib::Request& req,
             httplib::Response& res) {
+  if (!authenticate_monitoring(ctx, req, res))
+    return;
   struct snapshot {
     std::vector<node_record> nodes;
     lease_state lease;
@@ -138,6 +140,29 @@ void health(webapp_context& ctx, const httplib::Request&,
   reply_json(res, 200, {buf.GetString(), buf.GetSize()});
 }
 
+/// GET /v1/stats: what the cluster holds, for operators.
+void stats(webapp_context& ctx, const httplib::Request& req,
+           httplib::Response& res) {
+  if (!authenticate_monitoring(ctx, req, res))
+    return;
+  auto body = ctx.db->with([](pqxx::connection& c) {
+    pqxx::read_transaction tx{c};
+    auto r = tx.exec1(
+      "SELECT (SELECT count(*) FROM messages),"
+      " (SELECT count(*) FROM messages WHERE status = 'accepted'),"
+      " (SELECT count(*) FROM callbacks),"
+      " (SELECT shards FROM cluster WHERE id = 1),"
+      " (SELECT config_epoch FROM cluster WHERE id = 1)");
+    return "{\"stats\":{\"messages\":" + r[0].as<std::string>()
+           + ",\"messages_unsent\":" + r[1].as<std::string>()
+           + ",\"callbacks_queued\":" + r[2].as<std::string>()
+           + ",\"shards\":" + r[3].as<std::string>()
+           + ",\"config_epoch\":" + r[4].as<std::string>() + "},"
+           + meta_json_fields() + "}";
+  });
+  reply_json(res, 200, body);
+}
+
 } // namespace
 
 void add_admin_routes(httplib::Server& srv, webapp_context& ctx) {
@@ -152,6 +177,10 @@ void add_admin_routes(httplib::Server& srv, webapp_context& ctx) {
   srv.Get("/v1/health", [&ctx](const httplib::Request& req,
                                httplib::Response& res) {
     health(ctx, req, res);
+  });
+  srv.Get("/v1/stats", [&ctx](const httplib::Request& req,
+                              httplib::Response& res) {
+    stats(ctx, req, res);
   });
   srv.Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
     reply_json(res, 200, "{\"status\":\"up\"}");

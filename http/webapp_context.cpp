@@ -53,3 +53,20 @@ std::optional<token_claims> authenticate_admin(const webapp_context& ctx,
 }
 
 } // namespace mc::http
+
+namespace mc::http {
+
+bool authenticate_monitoring(const webapp_context& ctx,
+                             const httplib::Request& req,
+                             httplib::Response& res) {
+  auto key = req.get_header_value("X-API-Key");
+  if (!key.empty()) {
+    if (!ctx.api_key.empty() && key == ctx.api_key)
+      return true;
+    reply_error(res, make_api_error(codes::access_denied, "wrong API key"));
+    return false;
+  }
+  return authenticate(ctx, req, res).has_value();
+}
+
+} // namespace mc::http

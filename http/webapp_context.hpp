@@ -28,6 +28,8 @@ struct webapp_context {
   std::shared_ptr<settings_cache> settings;
   /// Secret that signs tokens, the same on every webapp (from the database).
   std::string token_secret;
+  /// Key that monitoring routes accept instead of a token (X-API-Key).
+  std::string api_key;
   /// Actors that carry sends to the coreapps, used round robin.
   std::vector<caf::actor> gateways;
   std::atomic<uint64_t> next_gateway{0};
@@ -59,6 +61,12 @@ std::optional<token_claims> authenticate(const webapp_context& ctx,
 std::optional<token_claims> authenticate_admin(const webapp_context& ctx,
                                                const httplib::Request& req,
                                                httplib::Response& res);
+
+/// Accepts a bearer token or the cluster's API key (X-API-Key header), for
+/// monitoring routes; on failure writes the error and returns false.
+bool authenticate_monitoring(const webapp_context& ctx,
+                             const httplib::Request& req,
+                             httplib::Response& res);
 
 /// Registers the routes of each concern.
 void add_user_routes(httplib::Server& srv, webapp_context& ctx);

@@ -45,8 +45,9 @@ int run_webapp(const options& opts) {
   ctx.settings = std::make_shared<settings_cache>();
   ctx.db->with([&](pqxx::connection& c) {
     pqxx::read_transaction tx{c};
-    ctx.token_secret = tx.exec1("SELECT token_secret FROM cluster WHERE id = 1")[0]
-                         .as<std::string>();
+    auto row = tx.exec1("SELECT token_secret, api_key FROM cluster WHERE id = 1");
+    ctx.token_secret = row[0].as<std::string>();
+    ctx.api_key = row[1].as<std::string>();
     return 0;
   });
   ctx.db->with([&](pqxx::connection& c) {

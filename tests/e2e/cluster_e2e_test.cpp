@@ -19,7 +19,8 @@ rapidjson::Document health(const test_cluster& c) {
   rapidjson::Document doc;
   httplib::Client cli{"127.0.0.1", c.http_port()};
   cli.set_read_timeout(2s);
-  auto res = cli.Get("/v1/health");
+  httplib::Headers h{{"X-API-Key", c.query("SELECT api_key FROM cluster")}};
+  auto res = cli.Get("/v1/health", h);
   if (res && res->status == 200)
     doc.Parse(res->body.c_str());
   if (!doc.IsObject())
