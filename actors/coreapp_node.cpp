@@ -19,6 +19,37 @@ void stop_shard(self_ptr self, int32_t shard) {
   self->state.shards.erase(i);
 }
 
+caf::result<caf::ok_atom> activate(self_ptr self, int32_t shard, int64_t epoch,
+                               int32_t shards_total,
+                               const std::string& account) {
+  auto& st = self->state;
+  auto i = st.shards.find(shard);
+  if (i != st.shards.end()) {
+    if (i->second.epoch == epoch)
+      return caf::ok_atom::value; // a repeated activation
+    if (i->second.epoch > epoch)
+      return make_error(mc_errc::stale_epoch, "activation is older");
+    stop_shard(self, shard);
+  }
+  shard_config sc;
+  sc.shard = shard;
+  sc.epoch = epoch;
+  sc.shards_total = shards_total;
+  sc.account = account;
+  sc.node_id = st.cfg.node_id;
+  sc.writer = st.cfg.writers[static_cast<size_t>(shard)
+                             % st.cfg.writers.size()];
+  sc.upstream = st.cfg.upstream;
+  sc.settings = st.cfg.settings;
+  sc.limits = st.cfg.limits;
+  auto a = self->spawn(shard_actor, std::move(sc));
+  self->monitor(a);
+  st.shards[shard] = owned_shard{epoch, a};
+  log_info(st.cfg.node_id, "activated shard ", shard, " epoch ", epoch,
+           " of ", shards_total);
+  return caf::ok_atom::value;
+}
+
 } // namespace
 
 caf::behavior coreapp_node(caf::stateful_actor<coreapp_node_state>* self,
@@ -41,34 +72,13 @@ caf::behavior coreapp_node(caf::stateful_actor<coreapp_node_state>* self,
       }
   });
   return {
-    [=](activate_atom, int32_t shard, int64_t epoch,
-        int32_t shards_total) -> caf::result<caf::ok_atom> {
-      auto& st = self->state;
-      auto i = st.shards.find(shard);
-      if (i != st.shards.end()) {
-        if (i->second.epoch == epoch)
-          return caf::ok_atom::value; // a repeated activation
-        if (i->second.epoch > epoch)
-          return make_error(mc_errc::stale_epoch, "activation is older");
-        stop_shard(self, shard);
-      }
-      shard_config sc;
-      sc.shard = shard;
-      sc.epoch = epoch;
-      sc.shards_total = shards_total;
-      sc.account = st.cfg.account;
-      sc.node_id = st.cfg.node_id;
-      sc.writer = st.cfg.writers[static_cast<size_t>(shard)
-                                 % st.cfg.writers.size()];
-      sc.upstream = st.cfg.upstream;
-      sc.settings = st.cfg.settings;
-      sc.limits = st.cfg.limits;
-      auto a = self->spawn(shard_actor, std::move(sc));
-      self->monitor(a);
-      st.shards[shard] = owned_shard{epoch, a};
-      log_info(st.cfg.node_id, "activated shard ", shard, " epoch ", epoch,
-               " of ", shards_total);
-      return caf::ok_atom::value;
+    [=](activate_atom, int32_t shard, int64_t epoch, int32_t shards_total) {
+      return activate(self, shard, epoch, shards_total,
+                      self->state.cfg.settings->account());
+    },
+    [=](activate_atom, int32_t shard, int64_t epoch, int32_t shards_total,
+        const std::string& account) {
+      return activate(self, shard, epoch, shards_total, account);
     },
     [=](deactivate_atom, int32_t shard,
         int64_t epoch) -> caf::result<caf::ok_atom> {

@@ -19,7 +19,7 @@ namespace mc {
 
 // -- cluster control (supervisor <-> coreapp node) ---------------------------
 
-/// (activate_atom, shard, epoch, shards_total) -> ok_atom | error
+/// (activate_atom, shard, epoch, shards_total[, account]) -> ok_atom | error
 using activate_atom = caf::atom_constant<caf::atom("activate")>;
 /// (deactivate_atom, shard, epoch) -> ok_atom: drain and stop the shard.
 using deactivate_atom = caf::atom_constant<caf::atom("deactivat")>;

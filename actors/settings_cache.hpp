@@ -2,6 +2,7 @@
 
 #include <memory>
 #include <mutex>
+#include <string>
 
 #include "http/app_settings.hpp"
 
@@ -21,6 +22,17 @@ public:
     value_ = std::move(value);
   }
 
+  /// The account sessions log in with ("default" before registration).
+  std::string account() const {
+    std::lock_guard<std::mutex> guard{mtx_};
+    return account_;
+  }
+
+  void set_account(std::string account) {
+    std::lock_guard<std::mutex> guard{mtx_};
+    account_ = std::move(account);
+  }
+
   /// True when callbacks should be produced at all.
   bool webhooks_enabled() const {
     std::lock_guard<std::mutex> guard{mtx_};
@@ -30,6 +42,7 @@ public:
 private:
   mutable std::mutex mtx_;
   http::app_settings value_;
+  std::string account_ = "default";
 };
 
 } // namespace mc

@@ -179,7 +179,8 @@ void activate(self_ptr self, int32_t shard, const std::string& owner,
   st.activating.insert(shard);
   auto started = clock_type::now();
   self->request(st.coreapps[owner].handle, std::chrono::seconds{5},
-                activate_atom::value, shard, epoch, st.table.shards)
+                activate_atom::value, shard, epoch, st.table.shards,
+                st.account)
     .then(
       [=](caf::ok_atom) {
         self->state.activating.erase(shard);
@@ -212,6 +213,7 @@ void place_shards(self_ptr self) {
   if (ensure_shard_rows(db(self)) > 0)
     log_info(st.cfg.node_id, "created map rows for new shards");
   st.table = load_shard_table(db(self));
+  st.account = load_account(db(self));
   for (auto& slot : st.table.slots) {
     if (st.activating.count(slot.shard_id))
       continue;

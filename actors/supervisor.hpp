@@ -51,6 +51,8 @@ struct supervisor_state {
   int64_t master_epoch = 0;
   std::map<std::string, coreapp_entry> coreapps;
   shard_table table;
+  /// The account shard sessions log in with.
+  std::string account = "default";
   /// Shards with an activation in flight (not to be placed twice).
   std::set<int32_t> activating;
   /// A shard-count change in progress (shards drain, then one commit).

@@ -281,6 +281,28 @@ caf::result<caf::ok_atom> on_login(sim_actor* self, const std::string& account,
     return refuse(self, "refusing logins");
   if (shards_total < 1 || shard < 0 || shard >= shards_total)
     return refuse(self, "bad shard");
+  // A shard-count change: the first login of the new configuration carries
+  // an epoch above every epoch of the old one; it ends every session of the
+  // old configuration, so an old owner waking up can send nothing more.
+  auto total = st.shards_total.find(account);
+  if (total != st.shards_total.end() && total->second != shards_total) {
+    int64_t newest_of_account = 0;
+    for (auto& [k2, e] : st.newest_epoch)
+      if (k2.first == account)
+        newest_of_account = std::max(newest_of_account, e);
+    if (epoch <= newest_of_account)
+      return refuse(self, "stale epoch: older shard configuration");
+    std::vector<key> old;
+    for (auto& [k2, sess] : st.sessions)
+      if (k2.first == account)
+        old.push_back(k2);
+    for (auto& k2 : old)
+      close_session(self, k2, true);
+    st.config_floor[account] = epoch;
+  }
+  auto floor = st.config_floor.find(account);
+  if (floor != st.config_floor.end() && epoch < floor->second)
+    return refuse(self, "stale epoch: older shard configuration");
   key k{account, shard};
   auto newest = st.newest_epoch.find(k);
   if (newest != st.newest_epoch.end() && epoch < newest->second)

@@ -119,6 +119,9 @@ struct upstream_sim_state {
   std::map<key, int64_t> newest_epoch;
   /// Shard count per account from its latest login.
   std::map<std::string, int32_t> shards_total;
+  /// Per account, the lowest epoch of its current shard configuration: a
+  /// login of an older configuration is refused (the account was re-sharded).
+  std::map<std::string, int64_t> config_floor;
   std::unordered_map<uint64_t, pending_ack> acks;
   uint64_t next_ack_token = 1;
   /// Min-heap on (due, order) of receipts not yet due.

@@ -8,6 +8,7 @@
 #include "http/app_settings.hpp"
 #include "runtime/log.hpp"
 #include "runtime/migrations.hpp"
+#include "runtime/shard_map_store.hpp"
 
 namespace mc {
 
@@ -99,8 +100,10 @@ void run_heartbeats(const options& opts, db_pool& db, const node_record& self,
           again.state = state();
           register_node(c, again);
         }
-        if (settings && round % settings_every == 0)
+        if (settings && round % settings_every == 0) {
           settings->set(load_settings(c));
+          settings->set_account(load_account(c));
+        }
         return 0;
       });
     } catch (const std::exception& e) {

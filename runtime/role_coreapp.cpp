@@ -60,7 +60,7 @@ int run_coreapp(const options& opts) {
   cc.upstream = upstream;
   cc.settings = std::make_shared<settings_cache>();
   db.with([&](pqxx::connection& c) {
-    cc.account = load_account(c);
+    cc.settings->set_account(load_account(c));
     cc.settings->set(load_settings(c));
     return 0;
   });
