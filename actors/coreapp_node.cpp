@@ -61,7 +61,15 @@ caf::behavior coreapp_node(caf::stateful_actor<coreapp_node_state>* self,
     for (auto& [s, o] : self->state.shards)
       caf::anon_send_exit(o.actor, caf::exit_reason::user_shutdown);
   });
+  if (self->state.cfg.upstream)
+    self->monitor(self->state.cfg.upstream);
   self->set_down_handler([=](caf::down_msg& dm) {
+    if (dm.source == self->state.cfg.upstream.address()) {
+      log_error(self->state.cfg.node_id, "lost the upstream connection");
+      if (self->state.cfg.upstream_lost)
+        self->state.cfg.upstream_lost->store(true);
+      return;
+    }
     auto& shards = self->state.shards;
     for (auto i = shards.begin(); i != shards.end(); ++i)
       if (i->second.actor.address() == dm.source) {
@@ -172,6 +180,14 @@ caf::behavior coreapp_node(caf::stateful_actor<coreapp_node_state>* self,
             });
       }
       return rp;
+    },
+    [=](upstream_atom, caf::actor& upstream) {
+      auto& st = self->state;
+      st.cfg.upstream = upstream;
+      self->monitor(upstream);
+      log_info(st.cfg.node_id, "upstream reconnected");
+      for (auto& [s, o] : st.shards)
+        self->send(o.actor, upstream_atom::value, upstream);
     },
     [=](status_atom) {
       std::vector<int32_t> shards;

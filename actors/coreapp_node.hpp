@@ -1,5 +1,6 @@
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -23,6 +24,8 @@ struct coreapp_config {
   caf::actor upstream;
   std::shared_ptr<settings_cache> settings;
   shard_limits limits;
+  /// Raised when the upstream connection drops (see coreapp_node_state).
+  std::shared_ptr<std::atomic<bool>> upstream_lost;
 };
 
 /// One shard this node serves.
@@ -38,6 +41,9 @@ struct coreapp_node_state {
   static inline const char* name = "coreapp_node";
   coreapp_config cfg;
   std::map<int32_t, owned_shard> shards;
+  /// Set when the connection to the upstream was lost; the node's
+  /// heartbeat loop reconnects and sends (upstream_atom, handle).
+  std::shared_ptr<std::atomic<bool>> upstream_lost;
 };
 
 /// The coreapp node's published actor. Handles activate_atom,

@@ -16,9 +16,15 @@ using self_ptr = caf::stateful_actor<db_writer_state>*;
 
 pqxx::connection& db(self_ptr self) {
   auto& st = self->state;
-  if (!st.conn || !st.conn->is_open())
+  if (!st.conn || !st.conn->is_open()) {
     st.conn = std::make_unique<pqxx::connection>(
       with_connect_timeout(st.db_uri, 2));
+    // A writer frozen inside a commit holds a share lock on its shard's
+    // map row, which would block the failover's epoch bump. PostgreSQL ends
+    // such a session (and its locks) after this much idleness.
+    pqxx::nontransaction tx{*st.conn};
+    tx.exec("SET idle_in_transaction_session_timeout = 400");
+  }
   return *st.conn;
 }
 

@@ -63,6 +63,10 @@ using inbound_atom = caf::atom_constant<caf::atom("inbound")>;
 
 // -- local ---------------------------------------------------------------------
 
+/// (upstream_atom, caf::actor): the node reconnected to the upstream; shard
+/// actors log in again through the new handle.
+using upstream_atom = caf::atom_constant<caf::atom("upstream")>;
+
 using tick_atom = caf::atom_constant<caf::atom("tick")>;
 using flush_atom = caf::atom_constant<caf::atom("flush")>;
 using stop_atom = caf::atom_constant<caf::atom("stop")>;

@@ -308,6 +308,19 @@ caf::behavior shard_actor(caf::stateful_actor<shard_state>* self,
     [=](pending_atom) { resume(self); },
     [=](login_retry_atom) { login(self); },
     [=](pump_atom) { pump(self); },
+    [=](upstream_atom, caf::actor& upstream) {
+      auto& st = self->state;
+      st.cfg.upstream = upstream;
+      // Whatever was in flight on the old connection is sent again, in
+      // order; the upstream drops what it already has by id.
+      ++st.generation;
+      for (auto i = st.in_flight.rbegin(); i != st.in_flight.rend(); ++i)
+        st.outbox.insert(st.outbox.begin(), i->second.begin(),
+                         i->second.end());
+      st.in_flight.clear();
+      st.logged_in = false;
+      login(self);
+    },
     [=](kicked_atom, int32_t, int64_t epoch) {
       if (epoch == self->state.cfg.epoch) {
         self->state.logged_in = false;

@@ -138,8 +138,23 @@ void ping_coreapps(self_ptr self) {
             return;
           i->second.last_seen = clock_type::now();
           i->second.owned.clear();
-          for (size_t k = 0; k < shards.size() && k < epochs.size(); ++k)
+          for (size_t k = 0; k < shards.size() && k < epochs.size(); ++k) {
             i->second.owned[shards[k]] = epochs[k];
+            // A shard this node runs at an epoch the map moved past (it
+            // was frozen or cut off meanwhile): stop it. The node keeps a
+            // newer activation of the same shard alive.
+            auto& slots = self->state.table.slots;
+            auto s = static_cast<size_t>(shards[k]);
+            bool current = s < slots.size() && slots[s].owner == node
+                           && slots[s].epoch == epochs[k];
+            if (!current && !self->state.activating.count(shards[k])
+                && !self->state.resharding) {
+              log_info(self->state.cfg.node_id, "stopping stale shard ",
+                       shards[k], " epoch ", epochs[k], " on ", node);
+              self->send(i->second.handle, deactivate_atom::value, shards[k],
+                         epochs[k]);
+            }
+          }
         },
         [](const caf::error&) {
           // Silence is judged by last_seen, not by one lost ping.

@@ -16,7 +16,7 @@ namespace mc::http {
 namespace {
 
 /// Outcome of one attempt to hand a message to its shard.
-enum class attempt_result { accepted, retry_elsewhere, failed };
+enum class attempt_result { accepted, retry_elsewhere, owner_unreachable, failed };
 
 /// Maps a shard's error to the On-Prem error the client sees.
 api_error to_api_error(const caf::error& err, int32_t shard) {
@@ -65,10 +65,11 @@ attempt_result try_send(webapp_context& ctx, const shard_route& route,
   error = to_api_error(err, route.shard);
   // Ownership moved or the owner died: retry on the new owner with the
   // same id (the insert is idempotent on it).
+  if (err == caf::sec::request_receiver_down
+      || err == caf::exit_reason::remote_link_unreachable)
+    return attempt_result::owner_unreachable;
   bool moved = is(err, mc_errc::not_owner) || is(err, mc_errc::stale_epoch)
-               || is(err, mc_errc::resharding)
-               || err == caf::sec::request_receiver_down
-               || err == caf::exit_reason::remote_link_unreachable;
+               || is(err, mc_errc::resharding);
   return moved ? attempt_result::retry_elsewhere : attempt_result::failed;
 }
 
@@ -90,7 +91,8 @@ void send_message(webapp_context& ctx, const httplib::Request& req,
   // a second.
   auto deadline = std::chrono::steady_clock::now() + ctx.send_timeout;
   int64_t failed_epoch = -1;
-  for (int attempt = 0; attempt < 50; ++attempt) {
+  // Bounded by the deadline; the count only guards against a busy loop.
+  for (int attempt = 0; attempt < 400; ++attempt) {
     auto now = std::chrono::steady_clock::now();
     if (now >= deadline)
       break;
@@ -116,6 +118,14 @@ void send_message(webapp_context& ctx, const httplib::Request& req,
     }
     if (r == attempt_result::failed)
       break;
+    if (r == attempt_result::owner_unreachable) {
+      // The connection is gone; the owner may be dead (the map will move
+      // on) or back after a freeze (a new connection reaches it).
+      ctx.routes->drop_connection(route->owner);
+      std::this_thread::sleep_for(std::chrono::milliseconds{10});
+      ctx.routes->refresh();
+      continue;
+    }
     failed_epoch = route->epoch;
     ctx.routes->refresh_if_older(std::chrono::milliseconds{10});
   }

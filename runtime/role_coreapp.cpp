@@ -59,6 +59,7 @@ int run_coreapp(const options& opts) {
   cc.node_id = opts.node_id;
   cc.upstream = upstream;
   cc.settings = std::make_shared<settings_cache>();
+  cc.upstream_lost = std::make_shared<std::atomic<bool>>(false);
   db.with([&](pqxx::connection& c) {
     cc.settings->set_account(load_account(c));
     cc.settings->set(load_settings(c));
@@ -104,7 +105,16 @@ int run_coreapp(const options& opts) {
         [&](const caf::error&) { result = "busy"; });
     return result;
   };
-  run_heartbeats(opts, db, self, state, cc.settings);
+  // Reconnects to the upstream after a lost connection (e.g. this node was
+  // frozen past the middleman's timeout), off the actors' threads.
+  auto reconnect = [&] {
+    if (!cc.upstream_lost->exchange(false))
+      return;
+    auto fresh = connect_upstream(sys, opts, db);
+    if (fresh)
+      caf::anon_send(node, upstream_atom::value, fresh);
+  };
+  run_heartbeats(opts, db, self, state, cc.settings, reconnect);
   caf::anon_send(dispatcher, stop_atom::value);
   caf::anon_send_exit(node, caf::exit_reason::user_shutdown);
   for (auto& w : cc.writers)

@@ -870,9 +870,11 @@ void check_log(const run_state& st, const std::vector<log_line>& log,
   rep.log_lines = log.size();
   rep.unexpected = unexpected.size();
   for (auto& [id, r] : ours) {
-    (void) r;
-    if (count.find(id) == count.end())
-      ++rep.lost;
+    if (count.find(id) == count.end()) {
+      // Name the first few, so a loss can be traced in the database.
+      if (++rep.lost <= 10)
+        std::cerr << "lost: " << id << " (recipient index " << r << ")\n";
+    }
   }
   for (uint64_t r = 0; r < m; ++r) {
     // Our 201 order restricted to ids the upstream got (lost ones are
