@@ -39,6 +39,8 @@ caf::result<caf::ok_atom> activate(self_ptr self, int32_t shard, int64_t epoch,
   sc.node_id = st.cfg.node_id;
   sc.writer = st.cfg.writers[static_cast<size_t>(shard)
                              % st.cfg.writers.size()];
+  sc.side_writer = st.cfg.writers[static_cast<size_t>(shard + 1)
+                                  % st.cfg.writers.size()];
   sc.upstream = st.cfg.upstream;
   sc.settings = st.cfg.settings;
   sc.limits = st.cfg.limits;

@@ -18,6 +18,10 @@ using self_ptr = caf::stateful_actor<shard_state>*;
 constexpr auto commit_timeout = std::chrono::seconds{10};
 constexpr auto submit_timeout = std::chrono::seconds{5};
 constexpr auto retry_delay = std::chrono::milliseconds{100};
+/// Acked messages are marked sent in one statement per period. A mark lost
+/// to a crash only means the next owner sends those again, and the
+/// upstream drops them by id.
+constexpr auto sent_flush_period = std::chrono::milliseconds{50};
 
 /// Local: retry the upstream login / resubmit after a failure.
 using login_retry_atom = caf::atom_constant<caf::atom("relogin")>;
@@ -71,8 +75,11 @@ void submit(self_ptr self, std::vector<upstream_message> msgs) {
         auto done = std::move(st.in_flight[no]);
         st.in_flight.erase(no);
         st.acked_total += ids.size();
-        if (!ids.empty())
-          self->send(st.cfg.writer, sent_atom::value, ids);
+        st.acked.insert(st.acked.end(), ids.begin(), ids.end());
+        if (!st.sent_flush_armed && !st.acked.empty()) {
+          st.sent_flush_armed = true;
+          self->delayed_send(self, sent_flush_period, sent_atom::value);
+        }
         if (st.cfg.settings->get().sent_status
             && st.cfg.settings->webhooks_enabled()) {
           std::vector<std::string> kinds(done.size(), "status");
@@ -82,8 +89,8 @@ void submit(self_ptr self, std::vector<upstream_message> msgs) {
           for (auto& m : done)
             payloads.push_back(
               http::status_event_json({m.id, m.recipient, "sent", now, 0, {}}));
-          self->send(st.cfg.writer, callback_atom::value, st.cfg.shard, kinds,
-                     payloads);
+          self->send(st.cfg.side_writer, callback_atom::value, st.cfg.shard,
+                     kinds, payloads);
         }
         pump(self);
       },
@@ -237,7 +244,7 @@ void queue_callbacks(self_ptr self, const char* kind,
   payloads.reserve(events.size());
   for (auto& e : events)
     payloads.push_back(to_json(e));
-  self->send(st.cfg.writer, callback_atom::value, st.cfg.shard, kinds,
+  self->send(st.cfg.side_writer, callback_atom::value, st.cfg.shard, kinds,
              payloads);
 }
 
@@ -246,6 +253,8 @@ void queue_callbacks(self_ptr self, const char* kind,
 caf::behavior shard_actor(caf::stateful_actor<shard_state>* self,
                           shard_config cfg) {
   self->state.cfg = std::move(cfg);
+  if (!self->state.cfg.side_writer)
+    self->state.cfg.side_writer = self->state.cfg.writer;
   log_info(who(self), "starting");
   resume(self);
   login(self);
@@ -305,6 +314,14 @@ caf::behavior shard_actor(caf::stateful_actor<shard_state>* self,
       return reply->promise;
     },
     [=](flush_atom) { commit(self); },
+    [=](sent_atom) {
+      auto& st = self->state;
+      st.sent_flush_armed = false;
+      if (st.acked.empty())
+        return;
+      self->send(st.cfg.side_writer, sent_atom::value, std::move(st.acked));
+      st.acked.clear();
+    },
     [=](pending_atom) { resume(self); },
     [=](login_retry_atom) { login(self); },
     [=](pump_atom) { pump(self); },

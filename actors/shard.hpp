@@ -35,6 +35,9 @@ struct shard_config {
   std::string account = "default";
   std::string node_id;
   caf::actor writer;
+  /// Writer for bookkeeping that is off the accept path (sent marks,
+  /// callbacks), so it never delays a group commit. May equal `writer`.
+  caf::actor side_writer;
   caf::actor upstream;
   std::shared_ptr<settings_cache> settings;
   shard_limits limits;
@@ -101,6 +104,9 @@ struct shard_state {
   uint64_t next_batch = 0;
   /// Bumped when in-flight batches are put back, so stale acks are ignored.
   uint64_t generation = 0;
+  /// Acked ids not yet marked sent; flushed in one statement per period.
+  std::vector<std::string> acked;
+  bool sent_flush_armed = false;
   uint64_t committed_total = 0;
   uint64_t acked_total = 0;
 };
