@@ -21,12 +21,13 @@ namespace {
 using clock_type = std::chrono::steady_clock;
 using self_ptr = caf::stateful_actor<supervisor_state>*;
 
-pqxx::connection& db(self_ptr self) {
-  auto& st = self->state;
-  if (!st.conn || !st.conn->is_open())
-    st.conn = std::make_unique<pqxx::connection>(
-      with_connect_timeout(st.cfg.db_uri, 2));
-  return *st.conn;
+cluster_store& db(self_ptr self) {
+  return *self->state.cfg.store;
+}
+
+/// The actor clock: virtual time under the deterministic test scheduler.
+caf::actor_clock::time_point now(self_ptr self) {
+  return self->clock().now();
 }
 
 bool acting(self_ptr self) {
@@ -51,7 +52,7 @@ bool live(self_ptr self, const std::string& id) {
   auto& st = self->state;
   auto i = st.coreapps.find(id);
   return i != st.coreapps.end() && i->second.handle
-         && clock_type::now() - i->second.last_seen < st.cfg.unhealthy;
+         && now(self) - i->second.last_seen < st.cfg.unhealthy;
 }
 
 /// True when `id` might still be serving: a new primary waits for it to
@@ -70,31 +71,23 @@ bool maybe_live(self_ptr self, const std::string& id) {
 void connect(self_ptr self, const std::string& id) {
   auto& e = self->state.coreapps[id];
   e.connecting = true;
-  auto mm = self->system().middleman().actor_handle();
-  self->request(mm, self->state.cfg.unhealthy, caf::connect_atom::value,
-                e.host, e.caf_port)
-    .then(
-      [=](const caf::node_id&, caf::strong_actor_ptr& ptr,
-          const std::set<std::string>&) {
-        auto i = self->state.coreapps.find(id);
-        if (i == self->state.coreapps.end() || !ptr)
-          return;
-        i->second.connecting = false;
-        i->second.handle = caf::actor_cast<caf::actor>(ptr);
-        i->second.last_seen = clock_type::now();
-        self->monitor(i->second.handle);
-        log_info(self->state.cfg.node_id, "supervising coreapp ", id);
-      },
-      [=](const caf::error&) {
-        auto i = self->state.coreapps.find(id);
-        if (i != self->state.coreapps.end())
-          i->second.connecting = false;
-      });
+  self->state.cfg.connect(self, e.host, e.caf_port, [=](caf::actor handle) {
+    auto i = self->state.coreapps.find(id);
+    if (i == self->state.coreapps.end())
+      return;
+    i->second.connecting = false;
+    if (!handle)
+      return;
+    i->second.handle = handle;
+    i->second.last_seen = now(self);
+    self->monitor(handle);
+    log_info(self->state.cfg.node_id, "supervising coreapp ", id);
+  });
 }
 
 void refresh_coreapps(self_ptr self) {
   auto& st = self->state;
-  auto nodes = list_nodes(db(self), "coreapp");
+  auto nodes = db(self).coreapps();
   std::set<std::string> seen;
   for (auto& n : nodes) {
     if (n.state == "stopped")
@@ -136,7 +129,7 @@ void ping_coreapps(self_ptr self) {
           auto i = self->state.coreapps.find(node);
           if (i == self->state.coreapps.end())
             return;
-          i->second.last_seen = clock_type::now();
+          i->second.last_seen = now(self);
           i->second.owned.clear();
           for (size_t k = 0; k < shards.size() && k < epochs.size(); ++k) {
             i->second.owned[shards[k]] = epochs[k];
@@ -162,7 +155,7 @@ void ping_coreapps(self_ptr self) {
   }
   std::vector<std::string> dead;
   for (auto& [id, e] : st.coreapps)
-    if (e.handle && clock_type::now() - e.last_seen > st.cfg.unhealthy)
+    if (e.handle && now(self) - e.last_seen > st.cfg.unhealthy)
       dead.push_back(id);
   for (auto& id : dead)
     forget_coreapp(self, id, "heartbeat timeout");
@@ -192,7 +185,7 @@ void activate(self_ptr self, int32_t shard, const std::string& owner,
               int64_t epoch) {
   auto& st = self->state;
   st.activating.insert(shard);
-  auto started = clock_type::now();
+  auto started = now(self);
   self->request(st.coreapps[owner].handle, std::chrono::seconds{5},
                 activate_atom::value, shard, epoch, st.table.shards,
                 st.account)
@@ -200,7 +193,7 @@ void activate(self_ptr self, int32_t shard, const std::string& owner,
       [=](caf::ok_atom) {
         self->state.activating.erase(shard);
         auto us = std::chrono::duration_cast<std::chrono::microseconds>(
-                    clock_type::now() - started).count();
+                    now(self) - started).count();
         log_info(self->state.cfg.node_id, "shard ", shard, " active on ",
                  owner, " epoch ", epoch, " (activation ", us / 1000.0,
                  " ms)");
@@ -211,8 +204,8 @@ void activate(self_ptr self, int32_t shard, const std::string& owner,
                   " on ", owner, " failed: ", self->system().render(err));
         // Unown it, so the next round places it again.
         if (acting(self))
-          cas_shard_owner(db(self), shard, epoch, "", self->state.cfg.node_id,
-                          self->state.master_epoch);
+          db(self).cas_owner(shard, epoch, "", self->state.cfg.node_id,
+                             self->state.master_epoch);
       });
 }
 
@@ -225,10 +218,10 @@ void place_shards(self_ptr self) {
   for (auto& [id, e] : st.coreapps)
     if (e.connecting && !e.handle)
       return;
-  if (ensure_shard_rows(db(self)) > 0)
+  if (db(self).ensure_shard_rows() > 0)
     log_info(st.cfg.node_id, "created map rows for new shards");
-  st.table = load_shard_table(db(self));
-  st.account = load_account(db(self));
+  st.table = db(self).load_table();
+  st.account = db(self).account();
   for (auto& slot : st.table.slots) {
     if (st.activating.count(slot.shard_id))
       continue;
@@ -238,15 +231,15 @@ void place_shards(self_ptr self) {
     if (target.empty()) {
       if (!slot.owner.empty()) {
         // Record that nobody serves it, so the API says so.
-        cas_shard_owner(db(self), slot.shard_id, slot.epoch, "", st.cfg.node_id,
-                        st.master_epoch);
+        db(self).cas_owner(slot.shard_id, slot.epoch, "", st.cfg.node_id,
+                           st.master_epoch);
         log_error(st.cfg.node_id, "shard ", slot.shard_id,
                   " has no live coreapp to move to");
       }
       continue;
     }
-    auto epoch = cas_shard_owner(db(self), slot.shard_id, slot.epoch, target,
-                                 st.cfg.node_id, st.master_epoch);
+    auto epoch = db(self).cas_owner(slot.shard_id, slot.epoch, target,
+                                    st.cfg.node_id, st.master_epoch);
     if (!epoch) {
       log_error(st.cfg.node_id, "shard ", slot.shard_id,
                 " changed under us; re-reading the map");
@@ -268,22 +261,22 @@ void finish_reshard(self_ptr self, int32_t shards) {
   }
   bool done = false;
   try {
-    done = commit_reshard(db(self), shards, st.cfg.node_id, st.master_epoch);
+    done = db(self).commit_reshard(shards, st.cfg.node_id, st.master_epoch);
   } catch (const std::exception& e) {
-    st.conn.reset();
+    st.cfg.store->reset();
     log_error(st.cfg.node_id, "shard-count change failed: ", e.what());
   }
   st.resharding = false;
   if (!done)
     return; // the next round starts over: draining again is harmless
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-              clock_type::now() - st.reshard_started).count();
+              now(self) - st.reshard_started).count();
   log_info(st.cfg.node_id, "shard count is now ", shards, " (drain and commit ",
            ms, " ms); placing shards");
   try {
     place_shards(self);
   } catch (const std::exception& e) {
-    st.conn.reset();
+    st.cfg.store->reset();
     log_error(st.cfg.node_id, "placing shards failed: ", e.what());
   }
 }
@@ -293,8 +286,8 @@ void finish_reshard(self_ptr self, int32_t shards) {
 void begin_reshard(self_ptr self, int32_t shards) {
   auto& st = self->state;
   st.resharding = true;
-  st.reshard_started = clock_type::now();
-  st.table = load_shard_table(db(self));
+  st.reshard_started = now(self);
+  st.table = db(self).load_table();
   log_info(st.cfg.node_id, "changing the shard count from ", st.table.shards,
            " to ", shards, ": draining every shard");
   auto pending = std::make_shared<int>(0);
@@ -335,13 +328,13 @@ void round(self_ptr self) {
     refresh_coreapps(self);
     ping_coreapps(self);
     if (acting(self) && !st.resharding) {
-      if (auto target = pending_reshard(db(self)))
+      if (auto target = db(self).pending_reshard())
         begin_reshard(self, *target);
     }
     if (acting(self))
       place_shards(self);
   } catch (const std::exception& e) {
-    st.conn.reset();
+    st.cfg.store->reset();
     log_error(st.cfg.node_id, "supervision round failed: ", e.what());
   }
 }
@@ -363,7 +356,7 @@ caf::behavior supervisor(caf::stateful_actor<supervisor_state>* self,
           try {
             place_shards(self);
           } catch (const std::exception& ex) {
-            self->state.conn.reset();
+            self->state.cfg.store->reset();
             log_error(self->state.cfg.node_id, "failover failed: ", ex.what());
           }
         }

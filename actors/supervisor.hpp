@@ -9,8 +9,8 @@
 
 #include <caf/actor.hpp>
 #include <caf/stateful_actor.hpp>
-#include <pqxx/connection>
 
+#include "actors/cluster_store.hpp"
 #include "actors/lease_view.hpp"
 #include "runtime/shard_map_store.hpp"
 
@@ -25,6 +25,10 @@ struct supervisor_config {
   std::chrono::milliseconds heartbeat{200};
   /// A coreapp silent for this long is declared dead.
   std::chrono::milliseconds unhealthy{1000};
+  /// Where the cluster's state lives (PostgreSQL in production).
+  std::shared_ptr<cluster_store> store;
+  /// How coreapps are reached (CAF's middleman in production).
+  coreapp_connector connect;
 };
 
 /// What the supervisor knows of one coreapp.
@@ -46,7 +50,6 @@ struct supervisor_state {
   static inline const char* name = "supervisor";
   supervisor_config cfg;
   std::shared_ptr<lease_view> view;
-  std::unique_ptr<pqxx::connection> conn;
   bool primary = false;
   int64_t master_epoch = 0;
   std::map<std::string, coreapp_entry> coreapps;
@@ -61,7 +64,8 @@ struct supervisor_state {
   ~supervisor_state();
 };
 
-/// Spawn detached: it talks to the database synchronously. Receives
+/// Spawn detached in production: the store talks to the database
+/// synchronously. Receives
 /// (lease_atom, primary, epoch) from the lease keeper.
 caf::behavior supervisor(caf::stateful_actor<supervisor_state>* self,
                          supervisor_config cfg,

@@ -113,7 +113,7 @@ pid_is() {
 # The local cluster's state lives here (deploy/up, down, status).
 MC_VAR="$MC_ROOT/var"
 MC_PG_DIR="$MC_VAR/pg"
-MC_PG_PORT="${MC_PG_PORT:-55432}"
+MC_PG_PORT="${MC_PG_PORT:-25432}"
 MC_DB_NAME=multiconnect
 MC_PG_BASE="postgresql://postgres@127.0.0.1:$MC_PG_PORT"
 MC_DB_URI="$MC_PG_BASE/$MC_DB_NAME"

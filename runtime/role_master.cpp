@@ -46,6 +46,8 @@ int run_master(const options& opts) {
   supervisor_config sc;
   sc.node_id = opts.node_id;
   sc.db_uri = opts.db_uri;
+  sc.store = std::make_shared<pg_cluster_store>(opts.db_uri);
+  sc.connect = middleman_connector(std::chrono::milliseconds{1000});
   {
     pqxx::connection c{with_connect_timeout(opts.db_uri, 3)};
     auto s = load_settings(c);
