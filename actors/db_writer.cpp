@@ -84,6 +84,46 @@ std::string batch_insert_sql(pqxx::connection& conn, int32_t shard,
   return sql;
 }
 
+std::string fenced_insert_sql(pqxx::connection& conn, int32_t shard,
+                              int64_t epoch,
+                              const std::vector<upstream_message>& batch) {
+  auto s = std::to_string(shard);
+  auto e = std::to_string(epoch);
+  std::string sql;
+  sql.reserve(512 + batch.size() * 96);
+  // One statement, one round trip, its own transaction: the share lock on
+  // the shard's map row is taken before any row is inserted and held until
+  // the commit, so the supervisor's epoch bump either waits for this batch
+  // or makes it insert nothing.
+  sql += "WITH fence AS (SELECT epoch FROM shard_map WHERE shard_id = " + s
+         + " FOR SHARE), ins AS (INSERT INTO messages (id, shard_id, "
+           "recipient, body, epoch) SELECT v.id, v.shard_id, v.recipient, "
+           "v.body, v.epoch FROM (VALUES ";
+  bool first = true;
+  for (auto& m : batch) {
+    if (!first)
+      sql += ',';
+    first = false;
+    sql += '(';
+    sql += conn.quote(m.id);
+    sql += ',';
+    sql += s;
+    sql += ',';
+    sql += conn.quote(m.recipient);
+    sql += ',';
+    sql += conn.quote(m.body);
+    sql += ",";
+    sql += e;
+    sql += "::bigint)";
+  }
+  sql += ") AS v(id, shard_id, recipient, body, epoch) WHERE EXISTS (SELECT 1 "
+         "FROM fence WHERE fence.epoch = " + e
+         + ") ON CONFLICT (id) DO NOTHING RETURNING 1) "
+           "SELECT coalesce((SELECT epoch FROM fence), -1), "
+           "(SELECT count(*) FROM ins)";
+  return sql;
+}
+
 caf::behavior db_writer(caf::stateful_actor<db_writer_state>* self,
                         std::string db_uri) {
   self->state.db_uri = std::move(db_uri);
@@ -92,27 +132,20 @@ caf::behavior db_writer(caf::stateful_actor<db_writer_state>* self,
         const std::vector<upstream_message>& batch) -> caf::result<caf::ok_atom> {
       return guarded(self, [&]() -> caf::result<caf::ok_atom> {
         auto& conn = db(self);
-        pqxx::work tx{conn};
-        // FOR SHARE blocks the supervisor's epoch bump until this batch is
-        // committed, and makes this batch fail once the bump happened.
-        auto r = tx.exec_params("SELECT epoch FROM shard_map "
-                                "WHERE shard_id = $1 FOR SHARE",
-                                shard);
-        if (r.empty() || r[0][0].as<int64_t>() != epoch)
+        pqxx::nontransaction tx{conn};
+        auto r = tx.exec1(fenced_insert_sql(conn, shard, epoch, batch));
+        if (r[0].as<int64_t>() != epoch)
           return make_error(mc_errc::stale_epoch,
                             "shard " + std::to_string(shard) + " moved on");
-        tx.exec(batch_insert_sql(conn, shard, epoch, batch));
-        tx.commit();
         return caf::ok_atom::value;
       });
     },
     [=](sent_atom, const std::vector<std::string>& ids) {
       guarded(self, [&]() -> caf::error {
-        pqxx::work tx{db(self)};
+        pqxx::nontransaction tx{db(self)};
         tx.exec("UPDATE messages SET status = 'sent', sent_at = now() "
                 "WHERE status = 'accepted' AND id IN ("
                 + id_list(tx, ids) + ")");
-        tx.commit();
         return caf::none;
       });
     },

@@ -36,3 +36,28 @@ TEST_CASE("the batch insert is idempotent on message id and keeps order") {
     CHECK(rows[i][1].as<std::string>() == batch[i].body);
   }
 }
+
+TEST_CASE("the fenced group commit inserts only at the shard's epoch") {
+  test::scratch_db db{"fence"};
+  pqxx::connection c{db.uri()};
+  apply_migrations(c, MC_SOURCE_DIR "/schema");
+  {
+    pqxx::work tx{c};
+    tx.exec("UPDATE shard_map SET owner = 'c1', epoch = 7 WHERE shard_id = 0");
+    tx.commit();
+  }
+  std::vector<upstream_message> batch{{"a", "1555", "x"}, {"b", "1556", "y"}};
+  auto run = [&](int64_t epoch) {
+    pqxx::nontransaction tx{c};
+    auto r = tx.exec1(fenced_insert_sql(c, 0, epoch, batch));
+    return std::make_pair(r[0].as<int64_t>(), r[1].as<int64_t>());
+  };
+  // A stale writer sees the current epoch and inserts nothing.
+  CHECK(run(6) == std::make_pair(int64_t{7}, int64_t{0}));
+  CHECK(run(7) == std::make_pair(int64_t{7}, int64_t{2}));
+  // A retry inserts nothing new but is still a success at the epoch.
+  CHECK(run(7) == std::make_pair(int64_t{7}, int64_t{0}));
+  pqxx::read_transaction tx{c};
+  CHECK(tx.exec1("SELECT count(*) FROM messages")[0].as<int>() == 2);
+  CHECK(tx.exec1("SELECT epoch FROM messages WHERE id = 'a'")[0].as<int>() == 7);
+}
