@@ -46,6 +46,7 @@ caf::result<caf::ok_atom> activate(self_ptr self, int32_t shard, int64_t epoch,
   sc.limits = st.cfg.limits;
   auto a = self->spawn(shard_actor, std::move(sc));
   self->monitor(a);
+  st.children->push_back(a);
   st.shards[shard] = owned_shard{epoch, a};
   log_info(st.cfg.node_id, "activated shard ", shard, " epoch ", epoch,
            " of ", shards_total);
@@ -59,9 +60,11 @@ caf::behavior coreapp_node(caf::stateful_actor<coreapp_node_state>* self,
   self->state.cfg = std::move(cfg);
   // Shard actors are not linked (a fenced shard must not take the node
   // down), so stop them explicitly when the node goes.
-  self->attach_functor([=](const caf::error&) {
-    for (auto& [s, o] : self->state.shards)
-      caf::anon_send_exit(o.actor, caf::exit_reason::user_shutdown);
+  // The functor runs after the state is gone, so it owns its own list.
+  auto children = self->state.children;
+  self->attach_functor([children](const caf::error&) {
+    for (auto& child : *children)
+      caf::anon_send_exit(child, caf::exit_reason::user_shutdown);
   });
   if (self->state.cfg.upstream)
     self->monitor(self->state.cfg.upstream);

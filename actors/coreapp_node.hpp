@@ -41,6 +41,10 @@ struct coreapp_node_state {
   static inline const char* name = "coreapp_node";
   coreapp_config cfg;
   std::map<int32_t, owned_shard> shards;
+  /// Every shard actor spawned, for stopping them when the node exits
+  /// (shared: the exit hook outlives the state).
+  std::shared_ptr<std::vector<caf::actor>> children
+    = std::make_shared<std::vector<caf::actor>>();
   /// Set when the connection to the upstream was lost; the node's
   /// heartbeat loop reconnects and sends (upstream_atom, handle).
   std::shared_ptr<std::atomic<bool>> upstream_lost;

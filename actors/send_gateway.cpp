@@ -68,6 +68,12 @@ void flush(self_ptr self) {
 } // namespace
 
 caf::behavior send_gateway(caf::stateful_actor<send_gateway_state>* self) {
+  return lingering_send_gateway(self, 0);
+}
+
+caf::behavior lingering_send_gateway(
+  caf::stateful_actor<send_gateway_state>* self, int linger_us) {
+  self->state.linger = std::chrono::microseconds{linger_us};
   self->set_down_handler([=](caf::down_msg& dm) {
     auto& st = self->state;
     st.monitored.erase(dm.source);
@@ -106,7 +112,10 @@ caf::behavior send_gateway(caf::stateful_actor<send_gateway_state>* self) {
         // Queued behind the jobs already in the mailbox: everything that
         // arrived meanwhile leaves in one batch.
         st.flush_scheduled = true;
-        self->send(self, flush_atom::value);
+        if (st.linger.count() > 0)
+          self->delayed_send(self, st.linger, flush_atom::value);
+        else
+          self->send(self, flush_atom::value);
       }
     },
     [=](flush_atom) { flush(self); },

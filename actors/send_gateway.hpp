@@ -52,6 +52,9 @@ struct send_gateway_state {
   static inline const char* name = "send_gateway";
   /// Most sends per batch message.
   size_t max_batch = 512;
+  /// How long a batch may wait for more sends before it leaves. Zero: it
+  /// leaves as soon as the gateway has read its mailbox.
+  std::chrono::microseconds linger{0};
   bool flush_scheduled = false;
   std::map<caf::actor_addr, gateway_batch> filling;
   uint64_t next_batch = 0;
@@ -64,6 +67,10 @@ struct send_gateway_state {
 };
 
 caf::behavior send_gateway(caf::stateful_actor<send_gateway_state>* self);
+
+/// A send gateway whose batches wait up to `linger_us` for more sends.
+caf::behavior lingering_send_gateway(
+  caf::stateful_actor<send_gateway_state>* self, int linger_us);
 
 } // namespace mc
 

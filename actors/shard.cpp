@@ -58,6 +58,12 @@ void finish_drain_if_idle(self_ptr self) {
   self->quit(caf::exit_reason::user_shutdown);
 }
 
+/// Messages the shard holds: waiting for a commit, in the commit in
+/// flight, or committed and not yet submitted.
+size_t queued(const shard_state& st) {
+  return st.batch.size() + st.in_commit + st.outbox.size();
+}
+
 void pump(self_ptr self);
 
 void submit(self_ptr self, std::vector<upstream_message> msgs) {
@@ -141,6 +147,7 @@ void commit(self_ptr self) {
     return;
   st.committing = true;
   auto n = std::min(st.batch.size(), st.cfg.limits.max_batch);
+  st.in_commit = n;
   auto waiting = std::make_shared<std::vector<waiting_send>>(
     std::make_move_iterator(st.batch.begin()),
     std::make_move_iterator(st.batch.begin() + n));
@@ -149,13 +156,31 @@ void commit(self_ptr self) {
   rows.reserve(n);
   for (auto& w : *waiting)
     rows.push_back(w.msg);
+  auto commit_started = self->clock().now();
   self->request(st.cfg.writer, commit_timeout, commit_atom::value, st.cfg.shard,
                 st.cfg.epoch, std::move(rows))
     .then(
       [=](caf::ok_atom) {
         auto& st = self->state;
         st.committing = false;
+        st.in_commit = 0;
+        auto before = st.committed_total;
         st.committed_total += waiting->size();
+        ++st.commits;
+        st.commit_time += self->clock().now() - commit_started;
+        // A line per 10,000 messages: batch sizes and commit times tell
+        // an operator where the time goes.
+        if (before / 10000 != st.committed_total / 10000) {
+          auto us = std::chrono::duration_cast<std::chrono::microseconds>(
+                      st.commit_time).count();
+          log_info(who(self), st.committed_total, " committed; last ",
+                   st.commits, " commits: ",
+                   (st.committed_total - st.reported_total) / st.commits,
+                   " rows and ", us / st.commits / 1000.0, " ms each");
+          st.commits = 0;
+          st.commit_time = {};
+          st.reported_total = st.committed_total;
+        }
         // Durable now: answer, then queue for the upstream in this order.
         for (auto& w : *waiting) {
           w.succeed();
@@ -168,6 +193,7 @@ void commit(self_ptr self) {
       [=](const caf::error& err) {
         auto& st = self->state;
         st.committing = false;
+        st.in_commit = 0;
         if (is(err, mc_errc::stale_epoch)) {
           for (auto& w : *waiting)
             w.fail(mc_errc::not_owner, "shard moved");
@@ -260,20 +286,25 @@ caf::behavior shard_actor(caf::stateful_actor<shard_state>* self,
   login(self);
   return {
     [=](send_atom, int32_t shard, int64_t epoch, std::string& id,
-        std::string& recipient, std::string& body) -> caf::result<std::string> {
+        std::string& recipient, std::string& body) -> caf::response_promise {
       auto& st = self->state;
-      if (st.stopping || shard != st.cfg.shard || epoch != st.cfg.epoch)
-        return make_error(mc_errc::not_owner, "shard moved");
-      if (st.draining)
-        return make_error(mc_errc::resharding, "shard is draining");
-      if (st.batch.size() + st.outbox.size() >= st.cfg.limits.max_queue)
-        return make_error(mc_errc::overloaded, "shard queue is full");
-      auto rp = self->make_response_promise<std::string>();
-      // The untyped promise shares the typed one's request.
-      st.batch.push_back({{std::move(id), std::move(recipient), std::move(body)},
-                          self->make_response_promise(),
-                          nullptr,
-                          0});
+      // One promise per request: a second make_response_promise() for the
+      // same request would be invalid and the client never answered.
+      auto rp = self->make_response_promise();
+      if (st.stopping || shard != st.cfg.shard || epoch != st.cfg.epoch) {
+        rp.deliver(make_error(mc_errc::not_owner, "shard moved"));
+        return rp;
+      }
+      if (st.draining) {
+        rp.deliver(make_error(mc_errc::resharding, "shard is draining"));
+        return rp;
+      }
+      if (queued(st) + 1 > st.cfg.limits.max_queue) {
+        rp.deliver(make_error(mc_errc::overloaded, "shard queue is full"));
+        return rp;
+      }
+      st.batch.push_back(
+        {{std::move(id), std::move(recipient), std::move(body)}, rp, nullptr, 0});
       // Group commit: while one commit runs, the next batch fills up.
       if (!st.committing)
         self->send(self, flush_atom::value);
@@ -299,8 +330,7 @@ caf::behavior shard_actor(caf::stateful_actor<shard_state>* self,
         return refuse_all(mc_errc::not_owner);
       if (st.draining)
         return refuse_all(mc_errc::resharding);
-      if (st.batch.size() + st.outbox.size() + items.size()
-          > st.cfg.limits.max_queue)
+      if (queued(st) + items.size() > st.cfg.limits.max_queue)
         return refuse_all(mc_errc::overloaded);
       for (size_t i = 0; i < items.size(); ++i)
         st.batch.push_back({{std::move(items[i].id),

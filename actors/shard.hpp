@@ -89,6 +89,8 @@ struct shard_state {
   /// Sends waiting for the next group commit.
   std::vector<waiting_send> batch;
   bool committing = false;
+  /// Messages in the commit in flight.
+  size_t in_commit = 0;
   /// Pending work loaded from the database; nothing is committed before,
   /// so resumed messages go upstream ahead of new ones.
   bool resumed = false;
@@ -108,6 +110,10 @@ struct shard_state {
   std::vector<std::string> acked;
   bool sent_flush_armed = false;
   uint64_t committed_total = 0;
+  /// Commit statistics since the last report.
+  uint64_t commits = 0;
+  uint64_t reported_total = 0;
+  caf::timespan commit_time{0};
   uint64_t acked_total = 0;
 };
 

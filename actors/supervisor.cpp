@@ -80,6 +80,7 @@ void connect(self_ptr self, const std::string& id) {
       return;
     i->second.handle = handle;
     i->second.last_seen = now(self);
+    i->second.connected_at = now(self);
     self->monitor(handle);
     log_info(self->state.cfg.node_id, "supervising coreapp ", id);
   });
@@ -122,6 +123,7 @@ void ping_coreapps(self_ptr self) {
     if (!e.handle)
       continue;
     auto node = id;
+    auto asked = now(self);
     self->request(e.handle, st.cfg.unhealthy, ping_atom::value)
       .then(
         [=](pong_atom, const std::string&, const std::vector<int32_t>& shards,
@@ -146,6 +148,39 @@ void ping_coreapps(self_ptr self) {
                        shards[k], " epoch ", epochs[k], " on ", node);
               self->send(i->second.handle, deactivate_atom::value, shards[k],
                          epochs[k]);
+            }
+          }
+          // A shard the map gives this node that the node no longer runs
+          // (it fenced itself, e.g. its session was taken over): unown it
+          // so the next round places it again. Only pings sent after the
+          // activation completed count, so an activation in flight is safe.
+          auto& st2 = self->state;
+          if (st2.resharding || !acting(self))
+            return;
+          for (auto& slot : st2.table.slots) {
+            if (slot.owner != node || i->second.owned.count(slot.shard_id)
+                || st2.activating.count(slot.shard_id))
+              continue;
+            // Without an activation of ours (a new primary), the first
+            // ping after connecting is the evidence.
+            auto done = st2.activated_at.find(slot.shard_id);
+            auto since = done != st2.activated_at.end()
+                           ? done->second
+                           : i->second.connected_at;
+            if (since >= asked)
+              continue;
+            log_info(st2.cfg.node_id, "shard ", slot.shard_id, " is no longer "
+                     "served by ", node, "; placing it again");
+            try {
+              if (auto e = db(self).cas_owner(slot.shard_id, slot.epoch, "",
+                                              st2.cfg.node_id,
+                                              st2.master_epoch)) {
+                slot.owner.clear();
+                slot.epoch = *e;
+              }
+            } catch (const std::exception& ex) {
+              db(self).reset();
+              log_error(st2.cfg.node_id, "unowning failed: ", ex.what());
             }
           }
         },
@@ -192,6 +227,7 @@ void activate(self_ptr self, int32_t shard, const std::string& owner,
     .then(
       [=](caf::ok_atom) {
         self->state.activating.erase(shard);
+        self->state.activated_at[shard] = now(self);
         auto us = std::chrono::duration_cast<std::chrono::microseconds>(
                     now(self) - started).count();
         log_info(self->state.cfg.node_id, "shard ", shard, " active on ",

@@ -8,6 +8,7 @@
 #include <string>
 
 #include <caf/actor.hpp>
+#include <caf/actor_clock.hpp>
 #include <caf/stateful_actor.hpp>
 
 #include "actors/cluster_store.hpp"
@@ -38,6 +39,7 @@ struct coreapp_entry {
   caf::actor handle;
   bool connecting = false;
   std::chrono::steady_clock::time_point last_seen;
+  std::chrono::steady_clock::time_point connected_at;
   /// Heartbeat age in the nodes table at the last refresh.
   int64_t db_heartbeat_age_ms = 0;
   /// Shards (and epochs) the coreapp reported in its last pong.
@@ -58,6 +60,8 @@ struct supervisor_state {
   std::string account = "default";
   /// Shards with an activation in flight (not to be placed twice).
   std::set<int32_t> activating;
+  /// When each shard's last activation was confirmed.
+  std::map<int32_t, caf::actor_clock::time_point> activated_at;
   /// A shard-count change in progress (shards drain, then one commit).
   bool resharding = false;
   std::chrono::steady_clock::time_point reshard_started;

@@ -67,6 +67,7 @@ const std::map<std::string, setter>& setters() {
     {"caf-port", [](options& o, const std::string& v) { return set_port(o.caf_port, v); }},
     {"http-port", [](options& o, const std::string& v) { return set_port(o.http_port, v); }},
     {"http-threads", [](options& o, const std::string& v) { return set_int(o.http_threads, v, 4, 4096); }},
+    {"gateway-linger-us", [](options& o, const std::string& v) { return set_int(o.gateway_linger_us, v, 0, 100000); }},
     {"scheduler-threads", [](options& o, const std::string& v) { return set_int(o.scheduler_threads, v, 0, 256); }},
     {"db-pool", [](options& o, const std::string& v) { return set_int(o.db_pool_size, v, 1, 4); }},
     {"lease-ttl-ms", [](options& o, const std::string& v) { return set_int(o.lease_ttl_ms, v, 100, 600000); }},
@@ -139,6 +140,7 @@ Options (also as `key = value` lines in --config FILE; flags win):
   --caf-port N             actor middleman port (default 0: any free port)
   --http-port N            REST port (webapp) or query port (upstream-sim)
   --http-threads N         webapp HTTP worker threads (default 192)
+  --gateway-linger-us N    webapp: wait up to N us to batch sends (default 0)
   --scheduler-threads N    actor scheduler threads (default: one per core)
   --db-pool N              database connections of this node, 1-4 (default 3)
   --lease-ttl-ms N         master lease time to live (default 1000)

@@ -28,6 +28,9 @@ struct options {
   uint16_t http_port = 0;
   /// HTTP worker threads of a webapp (each keep-alive connection holds one).
   int http_threads = 192;
+  /// Microseconds a webapp lets a batch of sends wait for more before it
+  /// goes to the coreapp (bigger batches: fewer messages and commits).
+  int gateway_linger_us = 0;
   /// Actor scheduler threads; 0 means one per core.
   int scheduler_threads = 0;
   /// Pool of database connections this node may hold.

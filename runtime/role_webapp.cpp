@@ -56,7 +56,7 @@ int run_webapp(const options& opts) {
   });
   load_revoked(ctx);
   for (int i = 0; i < 2; ++i)
-    ctx.gateways.push_back(sys.spawn(send_gateway));
+    ctx.gateways.push_back(sys.spawn(lingering_send_gateway, opts.gateway_linger_us));
   ctx.routes->refresh();
   http::webapp_server server{ctx};
   int port = server.bind(opts.bind_host, opts.http_port, opts.http_threads);

@@ -253,12 +253,11 @@ TEST_CASE_FIXTURE(fixture, "an activated shard serves its (shard, epoch)") {
   CHECK(w().commits.size() == 1);
 }
 
-// BUG (actors/shard.cpp:271-276): the shard never answers a plain send_atom
+// Regression (was a bug, now fixed; actors/shard.cpp:271-276): the shard never answers a plain send_atom
 // (its stored response promise is the invalid second one; see the skipped
 // case in shard_test.cpp). The node delegates send_atom to the shard, so the
 // requester here gets no answer at all.
-TEST_CASE_FIXTURE(fixture, "a plain send_atom through the node is answered"
-                  * doctest::skip()) {
+TEST_CASE_FIXTURE(fixture, "a plain send_atom through the node is answered") {
   REQUIRE_FALSE(activate(2, 5));
   auto r = send_single(2, 5, "m1");
   CHECK(r.accepted);
@@ -321,15 +320,14 @@ TEST_CASE_FIXTURE(fixture, "re-activation: same epoch no-op, older refused, "
   CHECK(w().commits.size() == 3);
 }
 
-// BUG (actors/coreapp_node.cpp:62-65, the attach_functor): it iterates
+// Regression (was a bug, now fixed; actors/coreapp_node.cpp:62-65, the attach_functor): it iterates
 // `self->state.shards` when the node exits, but CAF 0.17 runs attached
 // functors from cleanup(), after scheduled_actor::finalize() has called
 // on_exit(), which destroys a stateful actor's state (stateful_actor.hpp:
 // "state_.~State()"). The loop walks a destroyed std::map: here it crashes
 // with SIGSEGV in _Rb_tree_increment; in the field the node's shards may be
 // left running (they are not linked) or the process dies on shutdown.
-TEST_CASE_FIXTURE(fixture, "stopping the node stops the shards it owns"
-                  * doctest::skip()) {
+TEST_CASE_FIXTURE(fixture, "stopping the node stops the shards it owns") {
   REQUIRE_FALSE(activate(2, 5));
   auto s = shard_actor_of(2);
   REQUIRE(s);

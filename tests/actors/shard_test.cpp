@@ -568,15 +568,14 @@ TEST_CASE_FIXTURE(fixture, "a full queue answers overloaded at once") {
   CHECK(answers()[1].accepted);
 }
 
-// BUG (actors/shard.cpp, send handler, the max_queue check): the limit counts
+// Regression (was a bug, now fixed; actors/shard.cpp, send handler, the max_queue check): the limit counts
 // `batch.size() + outbox.size()` only; the rows of the commit in flight were
 // moved out of `batch` into the commit's `waiting` vector and are not counted,
 // although shard.hpp documents max_queue as "accepted-but-unsent plus
 // waiting-for-commit messages". With a commit in flight the shard holds up to
 // max_queue + max_batch sends: here the 4th send with max_queue 3 is taken.
 TEST_CASE_FIXTURE(fixture,
-                  "the commit in flight counts towards the queue limit"
-                  * doctest::skip()) {
+                  "the commit in flight counts towards the queue limit") {
   w().hold_commits = true;
   shard_limits limits;
   limits.max_queue = 3;
@@ -697,7 +696,7 @@ TEST_CASE_FIXTURE(fixture,
   CHECK_FALSE(shard_down());
 }
 
-// BUG (actors/shard.cpp:271-276, send_atom handler): the handler first calls
+// Regression (was a bug, now fixed; actors/shard.cpp:271-276, send_atom handler): the handler first calls
 // `make_response_promise<std::string>()`, which takes the request's sender
 // and marks the request answered, then stores a second, untyped
 // `make_response_promise()` in the batch. In CAF 0.17 that second call
@@ -708,8 +707,7 @@ TEST_CASE_FIXTURE(fixture,
 // (the coreapp node delegates send_atom to the shard, so this reaches the
 // node's send_atom path too). The batched path (send_batch_atom) is fine.
 TEST_CASE_FIXTURE(fixture,
-                  "a plain send_atom is answered with its id after commit"
-                  * doctest::skip()) {
+                  "a plain send_atom is answered with its id after commit") {
   start();
   send_single("s1");
   consume_messages();
