@@ -146,8 +146,11 @@ void ping_coreapps(self_ptr self) {
                 && !self->state.resharding) {
               log_info(self->state.cfg.node_id, "stopping stale shard ",
                        shards[k], " epoch ", epochs[k], " on ", node);
-              self->send(i->second.handle, deactivate_atom::value, shards[k],
-                         epochs[k]);
+              // A request, not a send: the node's answer must come back as
+              // a response, or it lands here as an unexpected message.
+              self->request(i->second.handle, std::chrono::seconds{5},
+                            deactivate_atom::value, shards[k], epochs[k])
+                .then([](caf::ok_atom) {}, [](const caf::error&) {});
             }
           }
           // A shard the map gives this node that the node no longer runs
@@ -279,6 +282,7 @@ void place_shards(self_ptr self) {
     if (!epoch) {
       log_error(st.cfg.node_id, "shard ", slot.shard_id,
                 " changed under us; re-reading the map");
+      st.table = db(self).load_table();
       return;
     }
     log_info(st.cfg.node_id, "moving shard ", slot.shard_id, " from '",

@@ -367,9 +367,8 @@ TEST_CASE_FIXTURE(fixture, "a frozen owner loses its shard after the unhealthy t
 /// coreapp's default error handler quit the coreapp's node actor. The real
 /// coreapp_node sets no error handler either, so a node that wakes up from
 /// a freeze is killed by the very message meant to stop one stale shard.
-/// Remove the skip once the supervisor uses a request (or handles ok_atom).
-TEST_CASE_FIXTURE(fixture, "a thawed old owner has its stale shard stopped and stays up"
-                  * doctest::skip()) {
+/// Fixed: the supervisor now sends a request and the node ignores strays.
+TEST_CASE_FIXTURE(fixture, "a thawed old owner has its stale shard stopped and stays up") {
   add_coreapp("core-a", {{0, 5}});
   add_coreapp("core-b");
   store->set_slot(0, "core-a", 5);

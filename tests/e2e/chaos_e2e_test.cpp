@@ -35,7 +35,7 @@ std::string reshard_body(int shards) {
 } // namespace
 
 TEST_CASE("chaos: under load, coreapps killed and frozen, the primary master "
-          "killed and the shard count changed 1 -> 8 -> 32 -> 2; every 201 "
+          "killed and the shard count changed 1 -> 8 -> 32 -> 2: every 201 "
           "reaches the upstream exactly once, in per-recipient order") {
   test_cluster c{"e2e_chaos"};
   c.start_sim();

@@ -52,7 +52,7 @@ TEST_CASE("three masters racing: exactly one wins") {
   CHECK(winners.load() == 1);
 }
 
-TEST_CASE("the holder renews; an expired lease goes to another with a higher epoch") {
+TEST_CASE("the holder renews and an expired lease goes to another with a higher epoch") {
   migrated_db m;
   auto e1 = try_acquire_lease(m.conn, "m1", 200);
   REQUIRE(e1);
