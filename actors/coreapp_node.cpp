@@ -58,6 +58,12 @@ caf::result<caf::ok_atom> activate(self_ptr self, int32_t shard, int64_t epoch,
 caf::behavior coreapp_node(caf::stateful_actor<coreapp_node_state>* self,
                            coreapp_config cfg) {
   self->state.cfg = std::move(cfg);
+  // A stray message or error reply must never take the node down.
+  self->set_default_handler(caf::print_and_drop);
+  self->set_error_handler([=](caf::error& err) {
+    log_error(self->state.cfg.node_id, "ignored error: ",
+              self->system().render(err));
+  });
   // Shard actors are not linked (a fenced shard must not take the node
   // down), so stop them explicitly when the node goes.
   // The functor runs after the state is gone, so it owns its own list.

@@ -650,7 +650,7 @@ TEST_CASE_FIXTURE(fixture, "a send for another shard or epoch is not_owner") {
 }
 
 TEST_CASE_FIXTURE(fixture,
-                  "acks are reported to the writer; a failed submit is "
+                  "acks are reported to the writer and a failed submit is "
                   "resent in order") {
   shard_limits limits;
   limits.submit_batch = 2;
