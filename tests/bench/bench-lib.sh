@@ -37,6 +37,7 @@ start() {
     >>"$work/$id.log" 2>&1 &
   node_pid[$id]=$!
   pids+=($!)
+  disown $! # killed on purpose by the benchmarks: no job-control notices
 }
 
 # q SQL: one query on the cluster database.
