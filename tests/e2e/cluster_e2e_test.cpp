@@ -180,3 +180,40 @@ TEST_CASE("kill -9 of the shard owner: the standby serves the shard within "
     CHECK(log->body.find(x, first + 1) == std::string::npos);
   }
 }
+
+TEST_CASE("with every master down, coreapps and webapps keep serving") {
+  test_cluster c{"e2e_nomaster"};
+  start_basic_cluster(c);
+  REQUIRE_MESSAGE(c.wait([&] {
+                    return c.query("SELECT owner FROM shard_map "
+                                   "WHERE shard_id = 0") != "";
+                  }, 20s),
+                  c.logs());
+  std::string token;
+  REQUIRE(c.wait([&] {
+    token = admin_token(c.http_port());
+    return !token.empty();
+  }, 10s));
+  c.kill("m1");
+  c.kill("m2");
+  // Well past the lease: nobody supervises any more.
+  std::this_thread::sleep_for(1500ms);
+  CHECK(c.lease_holder().empty());
+  std::vector<std::string> ids;
+  for (int i = 0; i < 10; ++i) {
+    std::string id;
+    CHECK(send(c.http_port(), token, "1555000100" + std::to_string(i),
+               "no master", &id) == 201);
+    ids.push_back(id);
+  }
+  httplib::Client sim{"127.0.0.1", c.sim_http_port()};
+  CHECK(c.wait([&] {
+    auto log = sim.Get("/log");
+    if (!log)
+      return false;
+    for (auto& id : ids)
+      if (log->body.find(id) == std::string::npos)
+        return false;
+    return true;
+  }, 10s));
+}
