@@ -52,14 +52,9 @@ std::string id_list(pqxx::transaction_base& tx,
   return out;
 }
 
-} // namespace
-
-std::string batch_insert_sql(pqxx::connection& conn, int32_t shard,
-                             int64_t epoch,
-                             const std::vector<upstream_message>& batch) {
-  std::string sql;
-  sql.reserve(96 + batch.size() * 96);
-  sql += "INSERT INTO messages (id, shard_id, recipient, body, epoch) VALUES ";
+/// Appends the batch as VALUES rows (id, shard_id, recipient, body, epoch).
+void append_rows(std::string& sql, pqxx::connection& conn, int32_t shard,
+                 int64_t epoch, const std::vector<upstream_message>& batch) {
   auto s = std::to_string(shard);
   auto e = std::to_string(epoch);
   bool first = true;
@@ -77,8 +72,19 @@ std::string batch_insert_sql(pqxx::connection& conn, int32_t shard,
     sql += conn.quote(m.body);
     sql += ',';
     sql += e;
-    sql += ')';
+    sql += "::bigint)";
   }
+}
+
+} // namespace
+
+std::string batch_insert_sql(pqxx::connection& conn, int32_t shard,
+                             int64_t epoch,
+                             const std::vector<upstream_message>& batch) {
+  std::string sql;
+  sql.reserve(96 + batch.size() * 96);
+  sql += "INSERT INTO messages (id, shard_id, recipient, body, epoch) VALUES ";
+  append_rows(sql, conn, shard, epoch, batch);
   // A retried request carries the id it had: inserting it twice is a no-op.
   sql += " ON CONFLICT (id) DO NOTHING";
   return sql;
@@ -99,23 +105,7 @@ std::string fenced_insert_sql(pqxx::connection& conn, int32_t shard,
          + " FOR SHARE), ins AS (INSERT INTO messages (id, shard_id, "
            "recipient, body, epoch) SELECT v.id, v.shard_id, v.recipient, "
            "v.body, v.epoch FROM (VALUES ";
-  bool first = true;
-  for (auto& m : batch) {
-    if (!first)
-      sql += ',';
-    first = false;
-    sql += '(';
-    sql += conn.quote(m.id);
-    sql += ',';
-    sql += s;
-    sql += ',';
-    sql += conn.quote(m.recipient);
-    sql += ',';
-    sql += conn.quote(m.body);
-    sql += ",";
-    sql += e;
-    sql += "::bigint)";
-  }
+  append_rows(sql, conn, shard, epoch, batch);
   sql += ") AS v(id, shard_id, recipient, body, epoch) WHERE EXISTS (SELECT 1 "
          "FROM fence WHERE fence.epoch = " + e
          + ") ON CONFLICT (id) DO NOTHING RETURNING 1) "

@@ -129,13 +129,7 @@ void health(webapp_context& ctx, const httplib::Request& req,
       w.Int(slot.shard_id);
   w.EndArray();
   w.EndObject();
-  w.Key("meta");
-  w.StartObject();
-  w.Key("api_status");
-  w.String("stable");
-  w.Key("version");
-  w.String(api_version);
-  w.EndObject();
+  write_meta(w);
   w.EndObject();
   reply_json(res, 200, {buf.GetString(), buf.GetSize()});
 }
