@@ -2,6 +2,8 @@
 
 #include <caf/all.hpp>
 
+#include "runtime/log.hpp"
+
 namespace mc {
 
 namespace {
@@ -31,6 +33,18 @@ caf::error code_to_error(int32_t code) {
 
 void send_batch(self_ptr self, gateway_batch&& b) {
   auto& st = self->state;
+  // A line per 20,000 sends: the batch size says how much the hop to the
+  // coreapps is amortised.
+  auto before = st.sent_total;
+  st.sent_total += b.items.size();
+  ++st.batches;
+  if (before / 20000 != st.sent_total / 20000) {
+    log_info("send_gateway", st.sent_total, " sends; ",
+             (st.sent_total - st.reported) / st.batches,
+             " per batch since the last report");
+    st.batches = 0;
+    st.reported = st.sent_total;
+  }
   auto addr = b.node.address();
   if (st.monitored.insert(addr).second)
     self->monitor(b.node);

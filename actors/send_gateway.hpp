@@ -64,6 +64,10 @@ struct send_gateway_state {
     waiting;
   std::map<caf::actor_addr, std::set<uint64_t>> by_node;
   std::set<caf::actor_addr> monitored;
+  /// Batch statistics since the last report.
+  uint64_t sent_total = 0;
+  uint64_t batches = 0;
+  uint64_t reported = 0;
 };
 
 caf::behavior send_gateway(caf::stateful_actor<send_gateway_state>* self);
