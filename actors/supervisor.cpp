@@ -3,14 +3,10 @@
 #include <algorithm>
 
 #include <caf/all.hpp>
-#include <caf/io/middleman.hpp>
-#include <pqxx/pqxx>
 
 #include "actors/lease_keeper.hpp"
 #include "actors/protocol.hpp"
-#include "runtime/db_pool.hpp"
 #include "runtime/log.hpp"
-#include "runtime/node_registry.hpp"
 
 namespace mc {
 
@@ -18,7 +14,6 @@ supervisor_state::~supervisor_state() = default;
 
 namespace {
 
-using clock_type = std::chrono::steady_clock;
 using self_ptr = caf::stateful_actor<supervisor_state>*;
 
 cluster_store& db(self_ptr self) {

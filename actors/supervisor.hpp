@@ -21,7 +21,6 @@ namespace mc {
 /// Settings of the supervisor.
 struct supervisor_config {
   std::string node_id;
-  std::string db_uri;
   /// Period of the supervision round and of the coreapp pings.
   std::chrono::milliseconds heartbeat{200};
   /// A coreapp silent for this long is declared dead.

@@ -45,7 +45,6 @@ int run_master(const options& opts) {
   auto view = std::make_shared<lease_view>();
   supervisor_config sc;
   sc.node_id = opts.node_id;
-  sc.db_uri = opts.db_uri;
   sc.store = std::make_shared<pg_cluster_store>(opts.db_uri);
   sc.connect = middleman_connector(std::chrono::milliseconds{1000});
   {

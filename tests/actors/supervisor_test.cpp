@@ -217,7 +217,6 @@ struct fixture : test_coordinator_fixture<sup_test_config> {
                               std::shared_ptr<lease_view> view) {
     supervisor_config cfg;
     cfg.node_id = node_id;
-    cfg.db_uri = "unused: the store is in memory";
     cfg.heartbeat = heartbeat;
     cfg.unhealthy = unhealthy;
     cfg.store = store;
