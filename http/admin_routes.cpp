@@ -134,27 +134,120 @@ void health(webapp_context& ctx, const httplib::Request& req,
   reply_json(res, 200, {buf.GetString(), buf.GetSize()});
 }
 
-/// GET /v1/stats: what the cluster holds, for operators.
+/// What the cluster holds, for /v1/stats and /metrics.
+struct cluster_counters {
+  int64_t messages_estimate = 0; ///< planner estimate: no full scan
+  int64_t messages_unsent = 0;   ///< from the partial index
+  int64_t callbacks_queued = 0;
+  int64_t shards = 0;
+  int64_t shards_unowned = 0;
+  int64_t config_epoch = 0;
+  int64_t master_lease_epoch = 0;
+  std::vector<std::pair<std::string, int64_t>> live_nodes; ///< per role
+};
+
+cluster_counters load_counters(webapp_context& ctx) {
+  auto unhealthy_ms = static_cast<int64_t>(
+    ctx.settings->get().unhealthy_interval * 1000);
+  return ctx.db->with([&](pqxx::connection& c) {
+    pqxx::read_transaction tx{c};
+    cluster_counters k;
+    auto r = tx.exec1(
+      "SELECT greatest((SELECT reltuples FROM pg_class"
+      "                 WHERE relname = 'messages'), 0)::bigint,"
+      " (SELECT count(*) FROM messages WHERE status = 'accepted'),"
+      " (SELECT count(*) FROM callbacks),"
+      " (SELECT shards FROM cluster WHERE id = 1),"
+      " (SELECT count(*) FROM shard_map WHERE owner IS NULL"
+      "  AND shard_id < (SELECT shards FROM cluster WHERE id = 1)),"
+      " (SELECT config_epoch FROM cluster WHERE id = 1),"
+      " (SELECT epoch FROM master_lease WHERE id = 1)");
+    k.messages_estimate = r[0].as<int64_t>();
+    k.messages_unsent = r[1].as<int64_t>();
+    k.callbacks_queued = r[2].as<int64_t>();
+    k.shards = r[3].as<int64_t>();
+    k.shards_unowned = r[4].as<int64_t>();
+    k.config_epoch = r[5].as<int64_t>();
+    k.master_lease_epoch = r[6].as<int64_t>();
+    for (auto row : tx.exec_params(
+           "SELECT role, count(*) FROM nodes WHERE state <> 'stopped' AND"
+           " heartbeat_at > now() - make_interval(secs => $1::double precision"
+           " / 1000) GROUP BY role ORDER BY role",
+           unhealthy_ms))
+      k.live_nodes.emplace_back(row[0].as<std::string>(), row[1].as<int64_t>());
+    return k;
+  });
+}
+
+/// GET /v1/stats: what the cluster holds, as JSON.
 void stats(webapp_context& ctx, const httplib::Request& req,
            httplib::Response& res) {
   if (!authenticate_monitoring(ctx, req, res))
     return;
-  auto body = ctx.db->with([](pqxx::connection& c) {
-    pqxx::read_transaction tx{c};
-    auto r = tx.exec1(
-      "SELECT (SELECT count(*) FROM messages),"
-      " (SELECT count(*) FROM messages WHERE status = 'accepted'),"
-      " (SELECT count(*) FROM callbacks),"
-      " (SELECT shards FROM cluster WHERE id = 1),"
-      " (SELECT config_epoch FROM cluster WHERE id = 1)");
-    return "{\"stats\":{\"messages\":" + r[0].as<std::string>()
-           + ",\"messages_unsent\":" + r[1].as<std::string>()
-           + ",\"callbacks_queued\":" + r[2].as<std::string>()
-           + ",\"shards\":" + r[3].as<std::string>()
-           + ",\"config_epoch\":" + r[4].as<std::string>() + "},"
-           + meta_json_fields() + "}";
-  });
-  reply_json(res, 200, body);
+  auto k = load_counters(ctx);
+  rapidjson::StringBuffer buf;
+  rapidjson::Writer<rapidjson::StringBuffer> w{buf};
+  w.StartObject();
+  w.Key("stats");
+  w.StartObject();
+  w.Key("messages_estimate");
+  w.Int64(k.messages_estimate);
+  w.Key("messages_unsent");
+  w.Int64(k.messages_unsent);
+  w.Key("callbacks_queued");
+  w.Int64(k.callbacks_queued);
+  w.Key("shards");
+  w.Int64(k.shards);
+  w.Key("shards_unowned");
+  w.Int64(k.shards_unowned);
+  w.Key("config_epoch");
+  w.Int64(k.config_epoch);
+  w.Key("live_nodes");
+  w.StartObject();
+  for (auto& [role, n] : k.live_nodes) {
+    w.Key(role.c_str());
+    w.Int64(n);
+  }
+  w.EndObject();
+  w.EndObject();
+  write_meta(w);
+  w.EndObject();
+  reply_json(res, 200, {buf.GetString(), buf.GetSize()});
+}
+
+/// GET /metrics: the same in the Prometheus text format.
+void metrics(webapp_context& ctx, const httplib::Request& req,
+             httplib::Response& res) {
+  if (!authenticate_monitoring(ctx, req, res))
+    return;
+  auto k = load_counters(ctx);
+  std::string out;
+  auto gauge = [&](const char* name, const char* help, int64_t value,
+                   const std::string& labels = {}) {
+    out += std::string{"# HELP "} + name + " " + help + "\n# TYPE " + name
+           + " gauge\n" + name + labels + " " + std::to_string(value) + "\n";
+  };
+  gauge("multiconnect_messages_estimate", "Messages stored (planner estimate).",
+        k.messages_estimate);
+  gauge("multiconnect_messages_unsent",
+        "Accepted messages the upstream has not acknowledged.",
+        k.messages_unsent);
+  gauge("multiconnect_callbacks_queued", "Webhook callbacks waiting.",
+        k.callbacks_queued);
+  gauge("multiconnect_shards", "Shard count.", k.shards);
+  gauge("multiconnect_shards_unowned", "Shards no coreapp serves.",
+        k.shards_unowned);
+  gauge("multiconnect_config_epoch", "Shard configuration epoch.",
+        k.config_epoch);
+  gauge("multiconnect_master_lease_epoch", "Master lease epoch.",
+        k.master_lease_epoch);
+  out += "# HELP multiconnect_live_nodes Nodes with a fresh heartbeat.\n"
+         "# TYPE multiconnect_live_nodes gauge\n";
+  for (auto& [role, n] : k.live_nodes)
+    out += "multiconnect_live_nodes{role=\"" + role + "\"} "
+           + std::to_string(n) + "\n";
+  res.status = 200;
+  res.set_content(out, "text/plain; version=0.0.4");
 }
 
 } // namespace
@@ -175,6 +268,10 @@ void add_admin_routes(httplib::Server& srv, webapp_context& ctx) {
   srv.Get("/v1/stats", [&ctx](const httplib::Request& req,
                               httplib::Response& res) {
     stats(ctx, req, res);
+  });
+  srv.Get("/metrics", [&ctx](const httplib::Request& req,
+                             httplib::Response& res) {
+    metrics(ctx, req, res);
   });
   srv.Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
     reply_json(res, 200, "{\"status\":\"up\"}");

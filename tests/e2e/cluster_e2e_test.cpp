@@ -102,6 +102,25 @@ TEST_CASE("a cluster forms: shard 0 is activated on one coreapp and health "
         == "disconnected");
   CHECK(c.node(owner).log().find("activated shard 0 epoch 1")
         != std::string::npos);
+  // Monitoring routes: the API key works, nothing else does.
+  httplib::Client cli{"127.0.0.1", c.http_port()};
+  auto anonymous = cli.Get("/metrics");
+  REQUIRE(anonymous);
+  CHECK(anonymous->status == 401);
+  CHECK(anonymous->body.find("\"code\":1005") != std::string::npos);
+  httplib::Headers key{{"X-API-Key", c.query("SELECT api_key FROM cluster")}};
+  auto metrics = cli.Get("/metrics", key);
+  REQUIRE(metrics);
+  CHECK(metrics->status == 200);
+  CHECK(metrics->body.find("multiconnect_shards 1\n") != std::string::npos);
+  CHECK(metrics->body.find("multiconnect_shards_unowned 0\n")
+        != std::string::npos);
+  CHECK(metrics->body.find("multiconnect_live_nodes{role=\"coreapp\"} 2")
+        != std::string::npos);
+  auto stats = cli.Get("/v1/stats", key);
+  REQUIRE(stats);
+  CHECK(stats->status == 200);
+  CHECK(stats->body.find("\"shards\":1") != std::string::npos);
 }
 
 TEST_CASE("health shows a dead node as disconnected instead of dropping it") {
