@@ -236,3 +236,36 @@ TEST_CASE("with every master down, coreapps and webapps keep serving") {
     return true;
   }, 10s));
 }
+
+TEST_CASE("a token from one webapp works on another, and logout revokes it "
+          "on both") {
+  test_cluster c{"e2e_twoweb"};
+  start_basic_cluster(c);
+  auto first_port = c.http_port();
+  c.start_webapp("w2");
+  auto second_port = c.http_port();
+  REQUIRE(first_port != second_port);
+  REQUIRE_MESSAGE(c.wait([&] {
+                    return c.query("SELECT owner FROM shard_map "
+                                   "WHERE shard_id = 0") != "";
+                  }, 20s),
+                  c.logs());
+  std::string token;
+  REQUIRE(c.wait([&] {
+    token = admin_token(first_port);
+    return !token.empty();
+  }, 10s));
+  REQUIRE(c.wait([&] {
+    return send(second_port, token, "15550000300", "from w2") == 201;
+  }, 10s));
+  httplib::Client w1{"127.0.0.1", first_port};
+  httplib::Headers auth{{"Authorization", "Bearer " + token}};
+  auto out = w1.Post("/v1/users/logout", auth, "", "application/json");
+  REQUIRE(out);
+  CHECK(out->status == 200);
+  CHECK(send(first_port, token, "15550000301", "after logout") == 401);
+  // The other webapp learns of the revocation from the database.
+  CHECK(c.wait([&] {
+    return send(second_port, token, "15550000302", "after logout") == 401;
+  }, 5s));
+}
