@@ -89,11 +89,8 @@ std::variant<account_request, api_error> parse(std::string_view json,
                                                bool with_shards) {
   rapidjson::Document doc;
   std::string error;
-  if (!parse_json(json, doc, error))
-    return make_api_error(codes::invalid_parameter, error);
-  if (!doc.IsObject())
-    return make_api_error(codes::invalid_parameter,
-                          "the body must be a JSON object");
+  if (!parse_json_object(json, doc, error))
+    return make_api_error(codes::invalid_parameter, std::move(error));
   return parse_common(doc, with_shards);
 }
 

@@ -177,11 +177,8 @@ std::variant<app_settings, api_error>
 apply_settings_patch(app_settings current, std::string_view patch_json) {
   rapidjson::Document doc;
   std::string error;
-  if (!parse_json(patch_json, doc, error))
+  if (!parse_json_object(patch_json, doc, error))
     return invalid(std::move(error));
-  if (!doc.IsObject())
-    return invalid(std::string{"request body must be a JSON object, got "}
-                   + json_kind(doc));
   app_settings& s = current;
   for (auto& m : doc.GetObject()) {
     auto name = as_view(m.name);

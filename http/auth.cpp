@@ -381,11 +381,8 @@ std::variant<login_request, api_error> parse_login_body(std::string_view json) {
     return result;
   rapidjson::Document doc;
   std::string error;
-  if (!parse_json(json, doc, error))
+  if (!parse_json_object(json, doc, error))
     return invalid(std::move(error));
-  if (!doc.IsObject())
-    return invalid(std::string{"request body must be a JSON object, got "}
-                   + json_kind(doc));
   for (auto& m : doc.GetObject()) {
     auto name = as_view(m.name);
     if (name != "new_password")
@@ -424,11 +421,8 @@ std::variant<create_user_request, api_error>
 parse_create_user_body(std::string_view json) {
   rapidjson::Document doc;
   std::string error;
-  if (!parse_json(json, doc, error))
+  if (!parse_json_object(json, doc, error))
     return invalid(std::move(error));
-  if (!doc.IsObject())
-    return invalid(std::string{"request body must be a JSON object, got "}
-                   + json_kind(doc));
   const rapidjson::Value* username = nullptr;
   const rapidjson::Value* password = nullptr;
   for (auto& m : doc.GetObject()) {

@@ -186,4 +186,16 @@ void write_member(json_writer& w, std::string_view key,
   write_string(w, value);
 }
 
+bool parse_json_object(std::string_view json, rapidjson::Document& doc,
+                       std::string& error) {
+  if (!parse_json(json, doc, error))
+    return false;
+  if (!doc.IsObject()) {
+    error = std::string{"request body must be a JSON object, got "}
+            + json_kind(doc);
+    return false;
+  }
+  return true;
+}
+
 } // namespace mc::http

@@ -24,6 +24,12 @@ constexpr int max_json_depth = 32;
 bool parse_json(std::string_view json, rapidjson::Document& doc,
                 std::string& error);
 
+/// Like `parse_json`, and the root must be an object; otherwise `error` is
+/// "request body must be a JSON object, got <kind>". What every request body
+/// of the API needs first.
+bool parse_json_object(std::string_view json, rapidjson::Document& doc,
+                       std::string& error);
+
 /// Whether `s` is well-formed UTF-8 (no overlongs, surrogates or values
 /// above U+10FFFF).
 bool valid_utf8(std::string_view s);

@@ -97,11 +97,8 @@ parse_send_request(std::string_view json) {
                    + std::to_string(max_send_request_bytes) + " bytes");
   rapidjson::Document doc;
   std::string error;
-  if (!parse_json(json, doc, error))
+  if (!parse_json_object(json, doc, error))
     return invalid(std::move(error));
-  if (!doc.IsObject())
-    return invalid(std::string{"request body must be a JSON object, got "}
-                   + json_kind(doc));
   const rapidjson::Value* to = nullptr;
   const rapidjson::Value* text = nullptr;
   const rapidjson::Value* type = nullptr;
