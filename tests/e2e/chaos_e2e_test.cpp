@@ -50,15 +50,11 @@ TEST_CASE("chaos: under load, coreapps killed and frozen, the primary master "
                     return c.query("SELECT count(*) FROM nodes WHERE role = "
                                    "'coreapp' AND state <> 'starting'")
                              == std::to_string(coreapps)
-                           && c.query("SELECT owner FROM shard_map "
-                                      "WHERE shard_id = 0") != "";
+                           && c.shard_owned(0);
                   }, 60s),
                   c.logs());
-  std::string token;
-  REQUIRE(c.wait([&] {
-    token = admin_token(c.http_port());
-    return !token.empty();
-  }, 10s));
+  auto token = wait_for_admin_token(c.http_port(), 10s);
+  REQUIRE_FALSE(token.empty());
   REQUIRE(post(c.http_port(), token, "/v1/account",
                R"({"cc":"1","phone_number":"6315551234","cert":"Y2hhb3M="})")
           == 201);

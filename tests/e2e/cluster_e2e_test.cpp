@@ -149,16 +149,10 @@ TEST_CASE("kill -9 of the shard owner: the standby serves the shard within "
           "a second and accepted messages reach the upstream once") {
   test_cluster c{"e2e_failover"};
   start_basic_cluster(c);
-  REQUIRE_MESSAGE(c.wait([&] {
-                    return c.query("SELECT owner FROM shard_map "
-                                   "WHERE shard_id = 0") != "";
-                  }, 20s),
+  REQUIRE_MESSAGE(c.wait([&] { return c.shard_owned(0); }, 20s),
                   c.logs());
-  std::string token;
-  REQUIRE(c.wait([&] {
-    token = admin_token(c.http_port());
-    return !token.empty();
-  }, 10s));
+  auto token = wait_for_admin_token(c.http_port(), 10s);
+  REQUIRE_FALSE(token.empty());
   std::vector<std::string> ids;
   for (int i = 0; i < 20; ++i) {
     std::string id;
@@ -203,16 +197,10 @@ TEST_CASE("kill -9 of the shard owner: the standby serves the shard within "
 TEST_CASE("with every master down, coreapps and webapps keep serving") {
   test_cluster c{"e2e_nomaster"};
   start_basic_cluster(c);
-  REQUIRE_MESSAGE(c.wait([&] {
-                    return c.query("SELECT owner FROM shard_map "
-                                   "WHERE shard_id = 0") != "";
-                  }, 20s),
+  REQUIRE_MESSAGE(c.wait([&] { return c.shard_owned(0); }, 20s),
                   c.logs());
-  std::string token;
-  REQUIRE(c.wait([&] {
-    token = admin_token(c.http_port());
-    return !token.empty();
-  }, 10s));
+  auto token = wait_for_admin_token(c.http_port(), 10s);
+  REQUIRE_FALSE(token.empty());
   c.kill("m1");
   c.kill("m2");
   // Well past the lease: nobody supervises any more.
@@ -245,16 +233,10 @@ TEST_CASE("a token from one webapp works on another, and logout revokes it "
   c.start_webapp("w2");
   auto second_port = c.http_port();
   REQUIRE(first_port != second_port);
-  REQUIRE_MESSAGE(c.wait([&] {
-                    return c.query("SELECT owner FROM shard_map "
-                                   "WHERE shard_id = 0") != "";
-                  }, 20s),
+  REQUIRE_MESSAGE(c.wait([&] { return c.shard_owned(0); }, 20s),
                   c.logs());
-  std::string token;
-  REQUIRE(c.wait([&] {
-    token = admin_token(first_port);
-    return !token.empty();
-  }, 10s));
+  auto token = wait_for_admin_token(first_port, 10s);
+  REQUIRE_FALSE(token.empty());
   REQUIRE(c.wait([&] {
     return send(second_port, token, "15550000300", "from w2") == 201;
   }, 10s));

@@ -74,10 +74,7 @@ TEST_CASE("SIGSTOP of the primary master: a secondary takes over within 2 s "
   c.start("master", "m2");
   c.start("coreapp", "c1");
   c.start("coreapp", "c2");
-  REQUIRE_MESSAGE(c.wait([&] {
-                    return c.query("SELECT owner FROM shard_map "
-                                   "WHERE shard_id = 0") != "";
-                  }, 15s),
+  REQUIRE_MESSAGE(c.wait([&] { return c.shard_owned(0); }, 15s),
                   c.logs());
   auto old = c.lease_holder();
   REQUIRE_FALSE(old.empty());

@@ -96,16 +96,10 @@ TEST_CASE("statuses and inbound messages reach the webhook in the On-Prem "
   c.start("coreapp", "c1");
   c.start("coreapp", "c2");
   c.start_webapp();
-  REQUIRE_MESSAGE(c.wait([&] {
-                    return c.query("SELECT owner FROM shard_map "
-                                   "WHERE shard_id = 0") != "";
-                  }, 20s),
+  REQUIRE_MESSAGE(c.wait([&] { return c.shard_owned(0); }, 20s),
                   c.logs());
-  std::string token;
-  REQUIRE(c.wait([&] {
-    token = admin_token(c.http_port());
-    return !token.empty();
-  }, 10s));
+  auto token = wait_for_admin_token(c.http_port(), 10s);
+  REQUIRE_FALSE(token.empty());
   httplib::Client api{"127.0.0.1", c.http_port()};
   httplib::Headers auth{{"Authorization", "Bearer " + token}};
   // A short backoff so the test sees the retry; sent statuses on.

@@ -63,6 +63,12 @@ std::string test_cluster::query(const std::string& sql) const {
   }
 }
 
+bool test_cluster::shard_owned(int shard) const {
+  return !query("SELECT owner FROM shard_map WHERE shard_id = "
+                + std::to_string(shard))
+            .empty();
+}
+
 std::string test_cluster::lease_holder() const {
   return query("SELECT holder FROM master_lease "
                "WHERE id = 1 AND expires_at > now()");
@@ -91,6 +97,18 @@ std::string admin_token(uint16_t http_port) {
   if (!doc.IsObject() || !doc.HasMember("users"))
     return {};
   return doc["users"][0]["token"].GetString();
+}
+
+std::string wait_for_admin_token(uint16_t http_port,
+                                 std::chrono::milliseconds timeout) {
+  std::string token;
+  eventually(
+    [&] {
+      token = admin_token(http_port);
+      return !token.empty();
+    },
+    timeout);
+  return token;
 }
 
 } // namespace mc::test

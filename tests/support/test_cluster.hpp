@@ -44,6 +44,9 @@ public:
   /// row or an error such as a schema that is not there yet).
   std::string query(const std::string& sql) const;
 
+  /// True once `shard` has an owner in the map.
+  bool shard_owned(int shard) const;
+
   /// The node that holds a live master lease, or "".
   std::string lease_holder() const;
 
@@ -67,5 +70,9 @@ private:
 /// A bearer token for the admin of a fresh cluster (runs the first-login
 /// password change).
 std::string admin_token(uint16_t http_port);
+
+/// Retries admin_token until the webapp answers; "" after `timeout`.
+std::string wait_for_admin_token(uint16_t http_port,
+                                 std::chrono::milliseconds timeout);
 
 } // namespace mc::test
