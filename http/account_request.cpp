@@ -4,7 +4,7 @@
 
 #include <rapidjson/document.h>
 
-#include "http/json_util.hpp"
+#include "runtime/json_util.hpp"
 #include "runtime/shard_hash.hpp"
 
 namespace mc::http {

@@ -5,8 +5,8 @@
 #include "http/account_request.hpp"
 #include "http/webapp_context.hpp"
 #include "runtime/log.hpp"
-#include "runtime/node_registry.hpp"
-#include "runtime/shard_map_store.hpp"
+#include "runtime/store/node_registry.hpp"
+#include "runtime/store/shard_map_store.hpp"
 
 namespace mc::http {
 

@@ -2,11 +2,11 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
-#include "http/app_settings.hpp"
+#include "http/settings_patch.hpp"
 #include "http/webapp_context.hpp"
-#include "runtime/master_lease.hpp"
-#include "runtime/node_registry.hpp"
-#include "runtime/shard_map_store.hpp"
+#include "runtime/store/master_lease.hpp"
+#include "runtime/store/node_registry.hpp"
+#include "runtime/store/shard_map_store.hpp"
 
 namespace mc::http {
 

@@ -3,9 +3,9 @@
 
 #include <caf/all.hpp>
 
-#include "actors/send_gateway.hpp"
+#include "actors/webapp/send_gateway.hpp"
 
-#include "actors/protocol.hpp"
+#include "actors/protocol/protocol.hpp"
 #include "http/send_request.hpp"
 #include "http/webapp_context.hpp"
 #include "runtime/log.hpp"

@@ -23,8 +23,8 @@
 #include <string>
 #include <thread>
 
-#include "actors/protocol.hpp"
-#include "actors/sim_ledger.hpp"
+#include "actors/protocol/protocol.hpp"
+#include "actors/sim/sim_ledger.hpp"
 
 namespace httplib {
 class Server;

@@ -11,8 +11,8 @@
 #include <caf/actor_system.hpp>
 #include <httplib.h>
 
-#include "actors/routing_table.hpp"
-#include "actors/settings_cache.hpp"
+#include "actors/webapp/routing_table.hpp"
+#include "runtime/settings_cache.hpp"
 #include "http/api_error.hpp"
 #include "http/auth.hpp"
 #include "runtime/db_pool.hpp"

@@ -14,8 +14,8 @@
 
 #include <caf/all.hpp>
 
-#include "actors/protocol.hpp"
-#include "actors/upstream_sim.hpp"
+#include "actors/protocol/protocol.hpp"
+#include "actors/sim/upstream_sim.hpp"
 
 using namespace mc;
 

@@ -2,8 +2,8 @@
 
 #include <pqxx/pqxx>
 
-#include "actors/db_writer.hpp"
-#include "runtime/migrations.hpp"
+#include "actors/coreapp/db_writer.hpp"
+#include "runtime/store/migrations.hpp"
 #include "support/test_db.hpp"
 
 using namespace mc;

@@ -5,9 +5,9 @@
 
 #include <pqxx/pqxx>
 
-#include "runtime/master_lease.hpp"
-#include "runtime/migrations.hpp"
-#include "runtime/shard_map_store.hpp"
+#include "runtime/store/master_lease.hpp"
+#include "runtime/store/migrations.hpp"
+#include "runtime/store/shard_map_store.hpp"
 #include "support/test_db.hpp"
 
 using namespace mc;

@@ -5,7 +5,7 @@
 
 #include <pqxx/pqxx>
 
-#include "runtime/migrations.hpp"
+#include "runtime/store/migrations.hpp"
 #include "support/test_db.hpp"
 
 using namespace mc;

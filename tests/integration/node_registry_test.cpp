@@ -4,8 +4,8 @@
 
 #include <pqxx/pqxx>
 
-#include "runtime/migrations.hpp"
-#include "runtime/node_registry.hpp"
+#include "runtime/store/migrations.hpp"
+#include "runtime/store/node_registry.hpp"
 #include "support/test_db.hpp"
 
 using namespace mc;

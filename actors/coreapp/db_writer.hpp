@@ -1,0 +1,51 @@
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <caf/stateful_actor.hpp>
+#include <pqxx/connection>
+
+#include "actors/protocol/protocol.hpp"
+
+
+namespace mc {
+
+/// (commit_atom, shard, epoch, std::vector<upstream_message>) -> ok_atom |
+/// error: one fenced transaction for a whole batch of accepted messages.
+using commit_atom = caf::atom_constant<caf::atom("commit")>;
+/// (sent_atom, std::vector<std::string> ids): the upstream acked them.
+using sent_atom = caf::atom_constant<caf::atom("sent")>;
+/// (pending_atom, shard) -> std::vector<upstream_message>: committed but not
+/// acknowledged messages of a shard, in acceptance order.
+using pending_atom = caf::atom_constant<caf::atom("pending")>;
+/// (callback_atom, shard, kinds, payloads): queue webhook events.
+using callback_atom = caf::atom_constant<caf::atom("callback")>;
+
+/// State of a database writer: owns one connection of the node's pool and
+/// serialises the shard actors' batched writes onto it.
+struct db_writer_state {
+  static inline const char* name = "db_writer";
+  std::string db_uri;
+  std::unique_ptr<pqxx::connection> conn;
+  ~db_writer_state();
+};
+
+/// Spawn detached: every handler blocks on the database.
+caf::behavior db_writer(caf::stateful_actor<db_writer_state>* self,
+                        std::string db_uri);
+
+/// Builds the group commit of a batch as one statement: insert the batch
+/// (idempotent on id) only while the shard's epoch is `epoch`; its one row
+/// holds the shard's current epoch (-1 if none) and the rows inserted.
+std::string fenced_insert_sql(pqxx::connection& conn, int32_t shard,
+                              int64_t epoch,
+                              const std::vector<upstream_message>& batch);
+
+/// Builds the plain batch insert (no fence); exposed for tests.
+std::string batch_insert_sql(pqxx::connection& conn, int32_t shard,
+                             int64_t epoch,
+                             const std::vector<upstream_message>& batch);
+
+} // namespace mc

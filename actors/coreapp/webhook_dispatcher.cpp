@@ -1,0 +1,151 @@
+#include "actors/coreapp/webhook_dispatcher.hpp"
+
+#include <caf/all.hpp>
+#include <httplib.h>
+#include <pqxx/pqxx>
+
+#include "actors/protocol/protocol.hpp"
+#include "runtime/callback_payload.hpp"
+#include "runtime/db_pool.hpp"
+#include "runtime/log.hpp"
+
+namespace mc {
+
+webhook_dispatcher_state::~webhook_dispatcher_state() = default;
+
+bool post_webhook(const std::string& url, const std::string& body,
+                  std::chrono::milliseconds timeout, std::string& error) {
+  auto scheme_end = url.find("://");
+  if (scheme_end == std::string::npos) {
+    error = "webhook url has no scheme";
+    return false;
+  }
+  auto path_start = url.find('/', scheme_end + 3);
+  auto base = url.substr(0, path_start);
+  auto path = path_start == std::string::npos ? "/" : url.substr(path_start);
+  httplib::Client cli{base};
+  cli.set_connection_timeout(timeout);
+  cli.set_read_timeout(timeout);
+  cli.set_write_timeout(timeout);
+  auto res = cli.Post(path.c_str(), body, "application/json");
+  if (!res) {
+    error = "webhook unreachable: " + httplib::to_string(res.error());
+    return false;
+  }
+  if (res->status != 200) {
+    error = "webhook answered " + std::to_string(res->status);
+    return false;
+  }
+  return true;
+}
+
+namespace {
+
+using self_ptr = caf::stateful_actor<webhook_dispatcher_state>*;
+
+pqxx::connection& db(self_ptr self) {
+  auto& st = self->state;
+  if (!st.conn || !st.conn->is_open())
+    st.conn = std::make_unique<pqxx::connection>(
+      with_connect_timeout(st.cfg.db_uri, 2));
+  return *st.conn;
+}
+
+std::string shard_array(const std::vector<int32_t>& shards) {
+  std::string out = "{";
+  for (size_t i = 0; i < shards.size(); ++i) {
+    if (i > 0)
+      out += ',';
+    out += std::to_string(shards[i]);
+  }
+  return out + "}";
+}
+
+/// Delivers one batch of due callbacks; returns true if a full batch went
+/// out (more may be due).
+bool dispatch_once(self_ptr self, const std::vector<int32_t>& shards) {
+  auto& st = self->state;
+  auto settings = st.cfg.settings->get();
+  if (settings.webhook_url.empty() || shards.empty())
+    return false;
+  std::vector<std::string> ids, statuses, messages;
+  int max_attempts = 0;
+  {
+    pqxx::read_transaction tx{db(self)};
+    auto rows = tx.exec_params(
+      "SELECT id, kind, payload::text, attempts FROM callbacks "
+      "WHERE shard_id = ANY($1::int[]) AND due_at <= now() "
+      "ORDER BY id LIMIT $2",
+      shard_array(shards), st.cfg.batch);
+    for (auto row : rows) {
+      ids.push_back(row[0].as<std::string>());
+      (row[1].as<std::string>() == "message" ? messages : statuses)
+        .push_back(row[2].as<std::string>());
+      max_attempts = std::max(max_attempts, row[3].as<int>());
+    }
+  }
+  if (ids.empty())
+    return false;
+  std::string id_list;
+  for (auto& id : ids)
+    id_list += (id_list.empty() ? "" : ",") + id;
+  std::string error;
+  auto body = webhook_body(statuses, messages);
+  if (post_webhook(settings.webhook_url, body, std::chrono::seconds{5},
+                   error)) {
+    pqxx::work tx{db(self)};
+    tx.exec("DELETE FROM callbacks WHERE id IN (" + id_list + ")");
+    tx.commit();
+    st.delivered += ids.size();
+    return ids.size() == static_cast<size_t>(st.cfg.batch);
+  }
+  ++st.failed_posts;
+  auto delay = callback_backoff_ms(settings, max_attempts + 1);
+  log_error(st.cfg.node_id, "webhook delivery of ", ids.size(),
+            " callbacks failed (", error, "); retrying in ", delay, " ms");
+  pqxx::work tx{db(self)};
+  tx.exec("UPDATE callbacks SET attempts = attempts + 1, due_at = now() + "
+          "make_interval(secs => "
+          + std::to_string(static_cast<double>(delay) / 1000.0)
+          + ") WHERE id IN (" + id_list + ")");
+  tx.commit();
+  return false;
+}
+
+} // namespace
+
+caf::behavior webhook_dispatcher(
+  caf::stateful_actor<webhook_dispatcher_state>* self,
+  webhook_dispatcher_config cfg) {
+  self->state.cfg = std::move(cfg);
+  self->send(self, tick_atom::value);
+  return {
+    [=](tick_atom) {
+      auto& st = self->state;
+      // Ask the node which shards it owns now: callbacks follow the shard.
+      self->request(st.cfg.node, std::chrono::seconds{1}, status_atom::value)
+        .then(
+          [=](const std::vector<int32_t>& shards) {
+            bool more = false;
+            try {
+              for (int i = 0; i < 20; ++i) {
+                more = dispatch_once(self, shards);
+                if (!more)
+                  break;
+              }
+            } catch (const std::exception& e) {
+              self->state.conn.reset();
+              log_error(self->state.cfg.node_id, "webhook dispatch: ",
+                        e.what());
+            }
+            self->delayed_send(self, self->state.cfg.poll, tick_atom::value);
+          },
+          [=](const caf::error&) {
+            self->delayed_send(self, self->state.cfg.poll, tick_atom::value);
+          });
+    },
+    [=](stop_atom) { self->quit(); },
+  };
+}
+
+} // namespace mc

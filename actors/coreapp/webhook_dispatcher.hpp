@@ -1,0 +1,48 @@
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include <caf/actor.hpp>
+#include <caf/stateful_actor.hpp>
+#include <pqxx/connection>
+
+#include "runtime/settings_cache.hpp"
+
+namespace mc {
+
+/// Settings of a webhook dispatcher.
+struct webhook_dispatcher_config {
+  std::string node_id;
+  std::string db_uri;
+  /// The coreapp node whose shards' callbacks this dispatcher delivers.
+  caf::actor node;
+  std::shared_ptr<settings_cache> settings;
+  /// How often due callbacks are looked for.
+  std::chrono::milliseconds poll{50};
+  /// Callbacks per webhook POST.
+  int batch = 200;
+};
+
+/// State of a webhook dispatcher: delivers the persisted callbacks of the
+/// shards its node owns, retrying failures with the On-Prem backoff.
+struct webhook_dispatcher_state {
+  static inline const char* name = "webhook_dispatcher";
+  webhook_dispatcher_config cfg;
+  std::unique_ptr<pqxx::connection> conn;
+  uint64_t delivered = 0;
+  uint64_t failed_posts = 0;
+  ~webhook_dispatcher_state();
+};
+
+/// Spawn detached: it blocks on the database and on HTTP.
+caf::behavior webhook_dispatcher(
+  caf::stateful_actor<webhook_dispatcher_state>* self,
+  webhook_dispatcher_config cfg);
+
+/// Posts `body` to `url`; true on HTTP 200. Exposed for tests.
+bool post_webhook(const std::string& url, const std::string& body,
+                  std::chrono::milliseconds timeout, std::string& error);
+
+} // namespace mc

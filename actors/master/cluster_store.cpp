@@ -1,0 +1,76 @@
+#include "actors/master/cluster_store.hpp"
+
+#include <caf/all.hpp>
+#include <caf/io/middleman.hpp>
+#include <pqxx/pqxx>
+
+#include "runtime/db_pool.hpp"
+
+namespace mc {
+
+pg_cluster_store::pg_cluster_store(std::string db_uri)
+  : db_uri_(std::move(db_uri)) {
+}
+
+pg_cluster_store::~pg_cluster_store() = default;
+
+pqxx::connection& pg_cluster_store::conn() {
+  if (!conn_ || !conn_->is_open())
+    conn_ = std::make_unique<pqxx::connection>(with_connect_timeout(db_uri_, 2));
+  return *conn_;
+}
+
+std::vector<node_record> pg_cluster_store::coreapps() {
+  return list_nodes(conn(), "coreapp");
+}
+
+shard_table pg_cluster_store::load_table() {
+  return load_shard_table(conn());
+}
+
+int pg_cluster_store::ensure_shard_rows() {
+  return mc::ensure_shard_rows(conn());
+}
+
+std::optional<int64_t>
+pg_cluster_store::cas_owner(int32_t shard, int64_t expected_epoch,
+                            const std::string& owner, const std::string& master,
+                            int64_t master_epoch) {
+  return cas_shard_owner(conn(), shard, expected_epoch, owner, master,
+                         master_epoch);
+}
+
+std::optional<int32_t> pg_cluster_store::pending_reshard() {
+  return mc::pending_reshard(conn());
+}
+
+bool pg_cluster_store::commit_reshard(int32_t shards, const std::string& master,
+                                      int64_t master_epoch) {
+  return mc::commit_reshard(conn(), shards, master, master_epoch);
+}
+
+std::string pg_cluster_store::account() {
+  return load_account(conn());
+}
+
+void pg_cluster_store::reset() {
+  conn_.reset();
+}
+
+coreapp_connector middleman_connector(std::chrono::milliseconds timeout) {
+  return [timeout](caf::event_based_actor* self, const std::string& host,
+                   uint16_t port, std::function<void(caf::actor)> done) {
+    // Through the middleman actor, asynchronously and with a timeout: a
+    // frozen coreapp accepts TCP but never finishes the handshake.
+    auto mm = self->system().middleman().actor_handle();
+    self->request(mm, timeout, caf::connect_atom::value, host, port)
+      .then(
+        [done](const caf::node_id&, caf::strong_actor_ptr& ptr,
+               const std::set<std::string>&) {
+          done(caf::actor_cast<caf::actor>(ptr));
+        },
+        [done](const caf::error&) { done(caf::actor{}); });
+  };
+}
+
+} // namespace mc

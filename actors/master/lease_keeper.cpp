@@ -1,0 +1,108 @@
+#include "actors/master/lease_keeper.hpp"
+
+#include <chrono>
+#include <iostream>
+
+#include <caf/all.hpp>
+#include <pqxx/pqxx>
+
+#include "actors/protocol/protocol.hpp"
+#include "runtime/db_pool.hpp"
+#include "runtime/log.hpp"
+#include "runtime/store/master_lease.hpp"
+
+namespace mc {
+
+lease_keeper_state::~lease_keeper_state() = default;
+
+namespace {
+
+using clock_type = std::chrono::steady_clock;
+
+void set_role(caf::stateful_actor<lease_keeper_state>* self, bool primary,
+              int64_t epoch) {
+  auto& st = self->state;
+  if (st.primary == primary && st.epoch == epoch)
+    return;
+  st.primary = primary;
+  st.epoch = epoch;
+  log_info(st.cfg.node_id, primary ? "became primary master, epoch "
+                                   : "is secondary master, lease epoch ",
+           epoch);
+  self->send(st.subscriber, lease_atom::value, primary, epoch);
+}
+
+/// One round: renew when primary, otherwise try to take the lease.
+void round(caf::stateful_actor<lease_keeper_state>* self) {
+  auto& st = self->state;
+  auto sent_at = clock_type::now();
+  auto ttl = std::chrono::milliseconds{st.cfg.ttl_ms};
+  try {
+    if (!st.conn || !st.conn->is_open())
+      st.conn = std::make_unique<pqxx::connection>(
+        with_connect_timeout(st.cfg.db_uri, 2));
+    if (st.primary) {
+      // A frozen holder lands here on wake-up: its deadline has passed
+      // already, so it acts as nothing while the renewal is decided.
+      if (renew_lease(*st.conn, st.cfg.node_id, st.epoch, st.cfg.ttl_ms)) {
+        st.view->hold(st.epoch, sent_at, ttl);
+      } else {
+        st.view->drop();
+        log_info(st.cfg.node_id, "lost the master lease, stepping down");
+        set_role(self, false, st.epoch);
+      }
+    } else if (auto epoch = try_acquire_lease(*st.conn, st.cfg.node_id,
+                                              st.cfg.ttl_ms)) {
+      st.view->hold(*epoch, sent_at, ttl);
+      set_role(self, true, *epoch);
+    }
+  } catch (const std::exception& e) {
+    st.conn.reset();
+    log_error(st.cfg.node_id, "lease round failed: ", e.what());
+    if (st.primary && !st.view->valid()) {
+      log_info(st.cfg.node_id, "lease expired without renewal, stepping down");
+      set_role(self, false, st.epoch);
+    }
+  }
+}
+
+} // namespace
+
+caf::behavior lease_keeper(caf::stateful_actor<lease_keeper_state>* self,
+                           lease_keeper_config cfg,
+                           std::shared_ptr<lease_view> view,
+                           caf::actor subscriber) {
+  self->state.cfg = std::move(cfg);
+  self->state.view = std::move(view);
+  self->state.subscriber = std::move(subscriber);
+  self->send(self, tick_atom::value);
+  return {
+    [=](tick_atom) {
+      auto& st = self->state;
+      if (st.stopping)
+        return;
+      round(self);
+      // Secondaries poll faster than the holder renews, so a takeover
+      // happens soon after the lease expires.
+      auto next = st.primary ? st.cfg.renew_ms
+                             : std::max(20, st.cfg.renew_ms / 2);
+      self->delayed_send(self, std::chrono::milliseconds{next},
+                         tick_atom::value);
+    },
+    [=](stop_atom) {
+      auto& st = self->state;
+      st.stopping = true;
+      if (st.primary && st.conn) {
+        try {
+          release_lease(*st.conn, st.cfg.node_id, st.epoch);
+        } catch (...) {
+          // The lease expires on its own.
+        }
+      }
+      st.view->drop();
+      self->quit();
+    },
+  };
+}
+
+} // namespace mc

@@ -1,0 +1,77 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+
+#include <caf/actor.hpp>
+#include <caf/actor_clock.hpp>
+#include <caf/stateful_actor.hpp>
+
+#include "actors/master/cluster_store.hpp"
+#include "actors/master/lease_view.hpp"
+#include "runtime/store/shard_map_store.hpp"
+
+
+namespace mc {
+
+/// Settings of the supervisor.
+struct supervisor_config {
+  std::string node_id;
+  /// Period of the supervision round and of the coreapp pings.
+  std::chrono::milliseconds heartbeat{200};
+  /// A coreapp silent for this long is declared dead.
+  std::chrono::milliseconds unhealthy{1000};
+  /// Where the cluster's state lives (PostgreSQL in production).
+  std::shared_ptr<cluster_store> store;
+  /// How coreapps are reached (CAF's middleman in production).
+  coreapp_connector connect;
+};
+
+/// What the supervisor knows of one coreapp.
+struct coreapp_entry {
+  std::string host;
+  uint16_t caf_port = 0;
+  caf::actor handle;
+  bool connecting = false;
+  std::chrono::steady_clock::time_point last_seen;
+  std::chrono::steady_clock::time_point connected_at;
+  /// Heartbeat age in the nodes table at the last refresh.
+  int64_t db_heartbeat_age_ms = 0;
+  /// Shards (and epochs) the coreapp reported in its last pong.
+  std::map<int32_t, int64_t> owned;
+};
+
+/// State of the supervisor, run by the primary master: tracks coreapp
+/// liveness and keeps every shard owned by exactly one live coreapp.
+struct supervisor_state {
+  static inline const char* name = "supervisor";
+  supervisor_config cfg;
+  std::shared_ptr<lease_view> view;
+  bool primary = false;
+  int64_t master_epoch = 0;
+  std::map<std::string, coreapp_entry> coreapps;
+  shard_table table;
+  /// The account shard sessions log in with.
+  std::string account = "default";
+  /// Shards with an activation in flight (not to be placed twice).
+  std::set<int32_t> activating;
+  /// When each shard's last activation was confirmed.
+  std::map<int32_t, caf::actor_clock::time_point> activated_at;
+  /// A shard-count change in progress (shards drain, then one commit).
+  bool resharding = false;
+  std::chrono::steady_clock::time_point reshard_started;
+  ~supervisor_state();
+};
+
+/// Spawn detached in production: the store talks to the database
+/// synchronously. Receives
+/// (lease_atom, primary, epoch) from the lease keeper.
+caf::behavior supervisor(caf::stateful_actor<supervisor_state>* self,
+                         supervisor_config cfg,
+                         std::shared_ptr<lease_view> view);
+
+} // namespace mc

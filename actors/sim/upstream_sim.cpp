@@ -1,0 +1,498 @@
+#include "actors/sim/upstream_sim.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+
+#include <caf/actor_cast.hpp>
+#include <caf/send.hpp>
+#include <caf/system_messages.hpp>
+#include <caf/result.hpp>
+
+#include "runtime/shard_hash.hpp"
+
+namespace mc {
+
+namespace {
+
+using sim_actor = caf::stateful_actor<upstream_sim_state>;
+using time_point = upstream_sim_state::time_point;
+using key = upstream_sim_state::key;
+using outgoing = upstream_sim_state::outgoing;
+using ack_list = std::vector<std::string>;
+
+/// Heap order: the earliest item (then the oldest) on top.
+bool later(const outgoing& a, const outgoing& b) {
+  if (a.due != b.due)
+    return a.due > b.due;
+  return a.order > b.order;
+}
+
+std::chrono::milliseconds ms(int64_t n) {
+  return std::chrono::milliseconds{n};
+}
+
+int64_t wall_seconds() {
+  using namespace std::chrono;
+  return duration_cast<seconds>(system_clock::now().time_since_epoch())
+    .count();
+}
+
+// -- sessions ------------------------------------------------------------------
+
+void close_session(sim_actor* self, const key& k, bool kick) {
+  auto& st = self->state;
+  auto i = st.sessions.find(k);
+  if (i == st.sessions.end())
+    return;
+  if (kick) {
+    self->send(i->second.owner, kicked_atom::value, k.second, i->second.epoch);
+    st.ledger->count_kick();
+  }
+  st.ledger->on_session_closed(k.first, k.second);
+  st.sessions.erase(i);
+}
+
+void apply_faults(sim_actor* self) {
+  auto& st = self->state;
+  auto gen = st.ledger->fault_generation();
+  if (gen == st.fault_gen_seen)
+    return;
+  st.fault_gen_seen = gen;
+  auto req = st.ledger->take_fault_requests();
+  if (req.drop_sessions > 0) {
+    // Newest epochs stay: a dropped owner may log in again with its epoch,
+    // an older one stays fenced off.
+    std::vector<key> keys;
+    for (auto& kv : st.sessions)
+      keys.push_back(kv.first);
+    for (auto& k : keys)
+      close_session(self, k, true);
+  }
+  if (req.refuse_logins_ms)
+    st.refuse_logins_until = self->clock().now() + ms(*req.refuse_logins_ms);
+}
+
+// -- receipts and inbound --------------------------------------------------------
+
+/// Per session: what to hand to its owner in this round.
+struct batch {
+  std::vector<upstream_receipt> receipts;
+  std::vector<inbound_message> inbound;
+};
+
+/// Adds `x` to the batch of its session's owner, or parks it if the session
+/// has no owner.
+void route(sim_actor* self, outgoing&& x, std::map<key, batch>& out) {
+  auto& st = self->state;
+  auto total = st.shards_total.find(x.account);
+  if (total == st.shards_total.end()) {
+    st.parked.push_back(std::move(x));
+    return;
+  }
+  if (x.shards_total != total->second) {
+    // The account changed its shard count: the item belongs to the shard
+    // that owns its user now.
+    x.shards_total = total->second;
+    x.shard = shard_of(x.peer, total->second);
+  }
+  key k{x.account, x.shard};
+  if (st.sessions.count(k) == 0) {
+    st.parked.push_back(std::move(x));
+    return;
+  }
+  auto& b = out[k];
+  auto ts = x.timestamp != 0 ? x.timestamp : wall_seconds();
+  if (x.inbound)
+    b.inbound.push_back(inbound_message{std::move(x.id), std::move(x.peer),
+                                        std::move(x.text), ts});
+  else
+    b.receipts.push_back(upstream_receipt{std::move(x.id), std::move(x.peer),
+                                          std::move(x.text), ts});
+}
+
+void send_batches(sim_actor* self, std::map<key, batch>& out) {
+  auto& st = self->state;
+  uint64_t receipts = 0;
+  uint64_t inbound = 0;
+  for (auto& kv : out) {
+    auto& owner = st.sessions[kv.first].owner;
+    auto shard = kv.first.second;
+    if (!kv.second.receipts.empty()) {
+      receipts += kv.second.receipts.size();
+      self->send(owner, receipt_atom::value, shard,
+                 std::move(kv.second.receipts));
+    }
+    if (!kv.second.inbound.empty()) {
+      inbound += kv.second.inbound.size();
+      self->send(owner, inbound_atom::value, shard,
+                 std::move(kv.second.inbound));
+    }
+  }
+  if (receipts > 0)
+    st.ledger->count_receipts(receipts);
+  if (inbound > 0)
+    st.ledger->count_inbound(inbound);
+}
+
+/// Retries every parked item (after a login made new owners reachable).
+void route_parked(sim_actor* self) {
+  auto& st = self->state;
+  if (st.parked.empty())
+    return;
+  std::vector<outgoing> items;
+  items.swap(st.parked);
+  std::map<key, batch> out;
+  for (auto& x : items)
+    route(self, std::move(x), out);
+  send_batches(self, out);
+}
+
+void schedule_item(sim_actor* self, outgoing&& x) {
+  auto& st = self->state;
+  x.order = st.next_order++;
+  st.scheduled.push_back(std::move(x));
+  std::push_heap(st.scheduled.begin(), st.scheduled.end(), later);
+}
+
+bool inbound_active(const upstream_sim_state& st) {
+  return st.cfg.inbound_rate > 0 && !st.shards_total.empty();
+}
+
+/// Arms the tick if there is work and none is armed. Ticks are at least
+/// `tick_ms` apart so receipts go out in batches, and no earlier than the
+/// first scheduled item when only receipts are waiting.
+void arm_tick(sim_actor* self) {
+  auto& st = self->state;
+  if (st.stopped || st.tick_armed)
+    return;
+  auto inbound = inbound_active(st);
+  if (!inbound && st.scheduled.empty())
+    return;
+  auto at = st.last_tick + ms(st.cfg.tick_ms);
+  if (!inbound)
+    at = std::max(at, st.scheduled.front().due);
+  at = std::max(at, self->clock().now());
+  st.tick_armed = true;
+  self->scheduled_send(self, at, tick_atom::value);
+}
+
+void make_inbound(sim_actor* self, time_point now, std::map<key, batch>& out) {
+  auto& st = self->state;
+  if (!st.inbound_started) {
+    st.inbound_started = true;
+    st.last_inbound = now;
+    return;
+  }
+  auto dt = std::chrono::duration<double>(now - st.last_inbound).count();
+  st.last_inbound = now;
+  st.inbound_credit += st.cfg.inbound_rate * dt;
+  // After a long pause (stop, a stalled scheduler) do not burst: at most one
+  // second's worth per tick.
+  st.inbound_credit = std::min(st.inbound_credit, st.cfg.inbound_rate + 1);
+  auto n = static_cast<int64_t>(std::floor(st.inbound_credit));
+  st.inbound_credit -= static_cast<double>(n);
+  std::uniform_int_distribution<int> pick{0, std::max(st.cfg.users, 1) - 1};
+  auto ts = wall_seconds();
+  for (int64_t i = 0; i < n; ++i) {
+    auto from = sim_user(pick(st.rng));
+    auto num = st.inbound_counter++;
+    auto body = "hello from " + from + " #" + std::to_string(num);
+    auto id = st.inbound_prefix + std::to_string(num);
+    for (auto& acc : st.shards_total) {
+      outgoing x;
+      x.due = now;
+      x.inbound = true;
+      x.account = acc.first;
+      x.shards_total = acc.second;
+      x.shard = shard_of(from, acc.second);
+      x.id = id;
+      x.peer = from;
+      x.text = body;
+      x.timestamp = ts;
+      route(self, std::move(x), out);
+    }
+  }
+}
+
+void on_tick(sim_actor* self) {
+  auto& st = self->state;
+  st.tick_armed = false;
+  if (st.stopped)
+    return;
+  apply_faults(self);
+  auto now = self->clock().now();
+  st.last_tick = now;
+  std::map<key, batch> out;
+  if (inbound_active(st))
+    make_inbound(self, now, out);
+  // Bounded: each iteration removes one item.
+  while (!st.scheduled.empty() && st.scheduled.front().due <= now) {
+    std::pop_heap(st.scheduled.begin(), st.scheduled.end(), later);
+    auto x = std::move(st.scheduled.back());
+    st.scheduled.pop_back();
+    route(self, std::move(x), out);
+  }
+  send_batches(self, out);
+  arm_tick(self);
+}
+
+// -- acks --------------------------------------------------------------------------
+
+/// True if the session that submitted is still live with the same owner and
+/// epoch; an ack for a dropped or kicked session is lost with its connection.
+bool still_current(const upstream_sim_state& st, const key& k,
+                   const caf::actor& owner, int64_t epoch) {
+  auto i = st.sessions.find(k);
+  return i != st.sessions.end() && i->second.owner == owner
+         && i->second.epoch == epoch;
+}
+
+void on_ack(sim_actor* self, uint64_t token) {
+  auto& st = self->state;
+  auto i = st.acks.find(token);
+  if (i == st.acks.end())
+    return;
+  auto ack = std::move(i->second);
+  st.acks.erase(i);
+  apply_faults(self);
+  if (still_current(st, ack.session_key, ack.owner, ack.epoch))
+    ack.promise.deliver(std::move(ack.ids));
+  else
+    ack.promise.deliver(
+      make_error(mc_errc::upstream_refused, "session closed"));
+}
+
+caf::error refuse(sim_actor* self, const char* why) {
+  self->state.ledger->count_refused();
+  return make_error(mc_errc::upstream_refused, why);
+}
+
+caf::result<caf::ok_atom> on_login(sim_actor* self, const std::string& account,
+                                   int32_t shard, int64_t epoch,
+                                   int32_t shards_total) {
+  auto& st = self->state;
+  apply_faults(self);
+  auto owner = caf::actor_cast<caf::actor>(self->current_sender());
+  if (!owner)
+    return refuse(self, "no sender");
+  if (self->clock().now() < st.refuse_logins_until)
+    return refuse(self, "refusing logins");
+  if (shards_total < 1 || shard < 0 || shard >= shards_total)
+    return refuse(self, "bad shard");
+  // A shard-count change: the first login of the new configuration carries
+  // an epoch above every epoch of the old one; it ends every session of the
+  // old configuration, so an old owner waking up can send nothing more.
+  auto total = st.shards_total.find(account);
+  if (total != st.shards_total.end() && total->second != shards_total) {
+    int64_t newest_of_account = 0;
+    for (auto& [k2, e] : st.newest_epoch)
+      if (k2.first == account)
+        newest_of_account = std::max(newest_of_account, e);
+    if (epoch <= newest_of_account)
+      return refuse(self, "stale epoch: older shard configuration");
+    std::vector<key> old;
+    for (auto& [k2, sess] : st.sessions)
+      if (k2.first == account)
+        old.push_back(k2);
+    for (auto& k2 : old)
+      close_session(self, k2, true);
+    st.config_floor[account] = epoch;
+  }
+  auto floor = st.config_floor.find(account);
+  if (floor != st.config_floor.end() && epoch < floor->second)
+    return refuse(self, "stale epoch: older shard configuration");
+  key k{account, shard};
+  auto newest = st.newest_epoch.find(k);
+  if (newest != st.newest_epoch.end() && epoch < newest->second)
+    return refuse(self, "stale epoch");
+  auto live = st.sessions.find(k);
+  if (live != st.sessions.end()) {
+    if (live->second.epoch == epoch) {
+      if (live->second.owner != owner)
+        return refuse(self, "epoch in use");
+    } else if (live->second.owner != owner) {
+      close_session(self, k, true);
+    } else {
+      // The owner itself moved to a newer epoch: nothing to kick.
+      close_session(self, k, false);
+    }
+  }
+  auto& s = st.sessions[k];
+  if (s.owner != owner) {
+    s.owner = owner;
+    s.next_free = time_point{};
+    self->monitor(owner);
+  }
+  s.epoch = epoch;
+  st.newest_epoch[k] = epoch;
+  st.shards_total[account] = shards_total;
+  st.ledger->on_login(account, shard, epoch);
+  route_parked(self);
+  arm_tick(self);
+  return caf::ok_atom::value;
+}
+
+caf::result<ack_list> on_submit(sim_actor* self, int32_t shard, int64_t epoch,
+                                const std::vector<upstream_message>& msgs) {
+  auto& st = self->state;
+  apply_faults(self);
+  auto owner = caf::actor_cast<caf::actor>(self->current_sender());
+  // Find the sender's session for this shard (any account).
+  const key* k = nullptr;
+  upstream_sim_state::session* s = nullptr;
+  bool stale = false;
+  for (auto& kv : st.sessions) {
+    if (kv.first.second != shard || kv.second.owner != owner)
+      continue;
+    if (kv.second.epoch == epoch) {
+      k = &kv.first;
+      s = &kv.second;
+      break;
+    }
+    stale = true;
+  }
+  if (s == nullptr) {
+    // A kicked owner no longer owns a session; tell it that it was fenced
+    // off if any account's shard moved past its epoch.
+    for (auto& kv : st.newest_epoch)
+      if (kv.first.second == shard && kv.second > epoch)
+        stale = true;
+    return refuse(self, stale ? "stale epoch" : "no session");
+  }
+  std::vector<bool> fresh;
+  st.ledger->accept(k->first, shard, epoch, msgs, fresh);
+  auto now = self->clock().now();
+  // Rate cap: the batch occupies n / rate seconds of the session.
+  auto done = now;
+  if (st.cfg.session_rate > 0) {
+    auto start = std::max(now, s->next_free);
+    auto busy = std::chrono::nanoseconds{
+      static_cast<int64_t>(msgs.size()) * 1'000'000'000LL
+      / st.cfg.session_rate};
+    done = start + busy;
+    s->next_free = done;
+  }
+  auto reply_at = done + ms(st.cfg.latency_ms)
+                  + ms(st.ledger->extra_latency_ms());
+  ack_list ids;
+  ids.reserve(msgs.size());
+  for (size_t i = 0; i < msgs.size(); ++i) {
+    ids.push_back(msgs[i].id);
+    if (!fresh[i])
+      continue;
+    auto make = [&](const char* status, int delay) {
+      outgoing x;
+      x.due = reply_at + ms(delay);
+      x.account = k->first;
+      x.shard = shard;
+      x.shards_total = st.shards_total[k->first];
+      x.id = msgs[i].id;
+      x.peer = msgs[i].recipient;
+      x.text = status;
+      schedule_item(self, std::move(x));
+    };
+    make("delivered", st.cfg.delivered_ms);
+    if (st.cfg.read_ms > 0)
+      make("read", st.cfg.read_ms);
+  }
+  arm_tick(self);
+  if (reply_at <= now)
+    return ids;
+  auto token = st.next_ack_token++;
+  auto promise = self->make_response_promise<ack_list>();
+  st.acks.emplace(token, upstream_sim_state::pending_ack{promise,
+                                                         std::move(ids), *k,
+                                                         owner, epoch});
+  self->scheduled_send(self, reply_at, sim_ack_atom::value, token);
+  return promise;
+}
+
+void on_inject(sim_actor* self, const std::string& account,
+               inbound_message msg) {
+  auto& st = self->state;
+  auto now = self->clock().now();
+  outgoing x;
+  x.due = now;
+  x.inbound = true;
+  x.account = account;
+  auto total = st.shards_total.find(account);
+  if (total != st.shards_total.end()) {
+    x.shards_total = total->second;
+    x.shard = shard_of(msg.from, total->second);
+  }
+  x.id = msg.id.empty() ? st.inbound_prefix + std::to_string(
+                            st.inbound_counter++)
+                        : std::move(msg.id);
+  x.peer = std::move(msg.from);
+  x.text = std::move(msg.body);
+  x.timestamp = msg.timestamp != 0 ? msg.timestamp : wall_seconds();
+  std::map<key, batch> out;
+  route(self, std::move(x), out);
+  send_batches(self, out);
+}
+
+} // namespace
+
+std::string sim_user(int index) {
+  char buf[16];
+  auto n = ((index % 10'000'000) + 10'000'000) % 10'000'000;
+  std::snprintf(buf, sizeof(buf), "1555%07d", n);
+  return buf;
+}
+
+caf::behavior upstream_sim(caf::stateful_actor<upstream_sim_state>* self,
+                           sim_config cfg, std::shared_ptr<sim_ledger> ledger) {
+  auto& st = self->state;
+  st.cfg = cfg;
+  st.ledger = std::move(ledger);
+  // fault_gen_seen stays 0: requests made before the actor ran still apply.
+  st.rng.seed(cfg.seed);
+  // Inbound ids must not repeat across simulator restarts: prefix them with
+  // the start time.
+  st.inbound_prefix = "sim-in-" + std::to_string(wall_seconds()) + "-";
+  self->set_down_handler([self](caf::down_msg& dm) {
+    // The owner's connection is gone: its sessions close (no kick to send).
+    std::vector<key> gone;
+    for (auto& kv : self->state.sessions)
+      if (kv.second.owner.address() == dm.source)
+        gone.push_back(kv.first);
+    for (auto& k : gone)
+      close_session(self, k, false);
+  });
+  self->set_exit_handler([self](caf::exit_msg& em) {
+    self->state.stopped = true;
+    self->quit(em.reason);
+  });
+  return {
+    [self](login_atom, const std::string& account, int32_t shard,
+           int64_t epoch, int32_t shards_total) {
+      return on_login(self, account, shard, epoch, shards_total);
+    },
+    [self](submit_atom, int32_t shard, int64_t epoch,
+           const std::vector<upstream_message>& msgs) {
+      return on_submit(self, shard, epoch, msgs);
+    },
+    [self](sim_ack_atom, uint64_t token) { on_ack(self, token); },
+    [self](tick_atom) { on_tick(self); },
+    [self](sim_inject_atom, const std::string& account,
+           inbound_message& msg) { on_inject(self, account, std::move(msg)); },
+    [self](sim_fault_atom) { apply_faults(self); },
+    [self](stop_atom) { self->state.stopped = true; },
+  };
+}
+
+std::function<void(inbound_message, std::string)>
+make_sim_injector(caf::actor sim) {
+  return [sim](inbound_message msg, std::string account) {
+    caf::anon_send(sim, sim_inject_atom::value, std::move(account),
+                   std::move(msg));
+  };
+}
+
+std::function<void()> make_sim_fault_notifier(caf::actor sim) {
+  return [sim] { caf::anon_send(sim, sim_fault_atom::value); };
+}
+
+} // namespace mc

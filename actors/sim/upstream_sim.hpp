@@ -1,0 +1,169 @@
+#pragma once
+
+/// The upstream simulator: a stand-in for the WhatsApp messaging servers.
+///
+/// One actor serves many accounts and shards through the upstream interface
+/// of protocol.hpp (login_atom, submit_atom; it sends kicked_atom,
+/// receipt_atom and inbound_atom to session owners). It models what matters
+/// to multiconnect: one live session per (account, shard) fenced by epochs,
+/// idempotent accept by message id, a per-session throughput cap and ack
+/// latency, delayed delivered/read receipts, inbound messages from simulated
+/// users routed to the shard owning the sender, and fault injection through
+/// the shared `sim_ledger`.
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <random>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include <caf/actor.hpp>
+#include <caf/actor_clock.hpp>
+#include <caf/atom.hpp>
+#include <caf/behavior.hpp>
+#include <caf/event_based_actor.hpp>
+#include <caf/stateful_actor.hpp>
+#include <caf/typed_response_promise.hpp>
+
+#include "actors/protocol/protocol.hpp"
+#include "actors/sim/sim_ledger.hpp"
+
+namespace mc {
+
+// -- local-only messages (never cross the network) ---------------------------
+
+/// (sim_ack_atom, token): a delayed ack is due (sent by the simulator to
+/// itself).
+using sim_ack_atom = caf::atom_constant<caf::atom("sim_ack")>;
+/// (sim_inject_atom, account, inbound_message): deliver one inbound message
+/// now. An empty id or zero timestamp is filled in by the simulator.
+using sim_inject_atom = caf::atom_constant<caf::atom("sim_inject")>;
+/// (sim_fault_atom): fault requests are pending in the ledger; apply now.
+using sim_fault_atom = caf::atom_constant<caf::atom("sim_fault")>;
+
+/// Knobs of the simulator; see runtime/options.hpp for their flags.
+struct sim_config {
+  /// Messages per second per session, 0 = no cap.
+  int session_rate = 0;
+  /// Ack latency in milliseconds.
+  int latency_ms = 1;
+  /// Delay from ack to the "delivered" receipt.
+  int delivered_ms = 200;
+  /// Delay from ack to the "read" receipt, 0 = never.
+  int read_ms = 1000;
+  /// Inbound messages per second over all users (sent to every account).
+  double inbound_rate = 0;
+  /// Number of simulated users sending inbound messages.
+  int users = 100;
+  /// Minimum spacing of receipt and inbound batches in milliseconds.
+  int tick_ms = 20;
+  /// Seed of the inbound user picker, for reproducible runs.
+  uint64_t seed = 42;
+};
+
+/// The phone number of simulated user `index`: "1555" followed by `index`
+/// as 7 digits (modulo 10^7).
+std::string sim_user(int index);
+
+/// State of the upstream simulator actor.
+struct upstream_sim_state {
+  using time_point = caf::actor_clock::time_point;
+  /// (account, shard).
+  using key = std::pair<std::string, int32_t>;
+
+  /// A live session.
+  struct session {
+    caf::actor owner;
+    int64_t epoch = 0;
+    /// When the session's rate cap lets the next message through.
+    time_point next_free{};
+  };
+
+  /// An ack waiting for its latency and rate cap.
+  struct pending_ack {
+    caf::typed_response_promise<std::vector<std::string>> promise;
+    std::vector<std::string> ids;
+    key session_key;
+    caf::actor owner;
+    int64_t epoch = 0;
+  };
+
+  /// A receipt or inbound message waiting to be handed to a session owner.
+  struct outgoing {
+    time_point due{};
+    /// Tie breaker: equal due times leave in creation order.
+    uint64_t order = 0;
+    bool inbound = false;
+    std::string account;
+    /// Target shard and the account's shard count when it was computed; the
+    /// shard is recomputed from `peer` if the shard count changed since.
+    int32_t shard = -1;
+    int32_t shards_total = 0;
+    std::string id;
+    /// Recipient of a receipt or sender of an inbound message.
+    std::string peer;
+    /// Receipt status or inbound body.
+    std::string text;
+    int64_t timestamp = 0;
+  };
+
+  sim_config cfg;
+  std::shared_ptr<sim_ledger> ledger;
+  /// Live sessions only.
+  std::map<key, session> sessions;
+  /// Newest epoch ever seen per (account, shard); survives dropped sessions.
+  std::map<key, int64_t> newest_epoch;
+  /// Shard count per account from its latest login.
+  std::map<std::string, int32_t> shards_total;
+  /// Per account, the lowest epoch of its current shard configuration: a
+  /// login of an older configuration is refused (the account was re-sharded).
+  std::map<std::string, int64_t> config_floor;
+  std::unordered_map<uint64_t, pending_ack> acks;
+  uint64_t next_ack_token = 1;
+  /// Min-heap on (due, order) of receipts not yet due.
+  std::vector<outgoing> scheduled;
+  /// Due items whose session has no owner; retried on every login.
+  std::vector<outgoing> parked;
+  uint64_t next_order = 0;
+  /// Logins are refused until this time (fault).
+  time_point refuse_logins_until{};
+  uint64_t fault_gen_seen = 0;
+  bool tick_armed = false;
+  bool stopped = false;
+  time_point last_tick{};
+  time_point last_inbound{};
+  bool inbound_started = false;
+  double inbound_credit = 0;
+  uint64_t inbound_counter = 0;
+  std::string inbound_prefix;
+  std::mt19937_64 rng;
+
+  static inline const char* name = "upstream_sim";
+};
+
+/// Spawn with `sys.spawn(upstream_sim, cfg, ledger)`.
+///
+/// Handles:
+/// - `(login_atom, account, shard, epoch, shards_total) -> ok_atom | error`
+/// - `(submit_atom, shard, epoch, std::vector<upstream_message>)
+///     -> std::vector<std::string> | error`
+/// - `(sim_inject_atom, account, inbound_message)`, `(sim_fault_atom)`
+/// - `(stop_atom)`: stops all timers (receipts and inbound stop flowing); the
+///   actor stays alive for queries. An exit message stops and terminates.
+caf::behavior upstream_sim(caf::stateful_actor<upstream_sim_state>* self,
+                           sim_config cfg, std::shared_ptr<sim_ledger> ledger);
+
+/// Returns a thread-safe function that injects an inbound message into `sim`
+/// (for `sim_query_server`).
+std::function<void(inbound_message, std::string)>
+make_sim_injector(caf::actor sim);
+
+/// Returns a thread-safe function that tells `sim` to apply pending fault
+/// requests now (for `sim_query_server`).
+std::function<void()> make_sim_fault_notifier(caf::actor sim);
+
+} // namespace mc

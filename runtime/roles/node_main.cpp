@@ -1,0 +1,35 @@
+#include "runtime/roles/node_main.hpp"
+
+#include <iostream>
+
+#include "runtime/db_pool.hpp"
+#include "runtime/roles/node_runtime.hpp"
+
+namespace mc {
+
+int run_node(const options& opts) {
+  install_signal_handlers();
+  if (auto err = check_database(opts.db_uri); !err.empty()) {
+    std::cerr << "multiconnect: cannot reach the database: " << err
+              << std::endl;
+    return 1;
+  }
+  try {
+    switch (opts.role) {
+      case role::master:
+        return run_master(opts);
+      case role::coreapp:
+        return run_coreapp(opts);
+      case role::webapp:
+        return run_webapp(opts);
+      case role::upstream_sim:
+        return run_upstream_sim(opts);
+    }
+  } catch (const std::exception& e) {
+    std::cerr << "multiconnect: " << e.what() << std::endl;
+    return 1;
+  }
+  return 1;
+}
+
+} // namespace mc

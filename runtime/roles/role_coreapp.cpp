@@ -1,0 +1,127 @@
+#include <caf/all.hpp>
+#include <caf/io/middleman.hpp>
+#include <pqxx/pqxx>
+
+#include "actors/coreapp/coreapp_node.hpp"
+#include "actors/coreapp/db_writer.hpp"
+#include "actors/protocol/protocol.hpp"
+#include "actors/coreapp/webhook_dispatcher.hpp"
+#include "runtime/log.hpp"
+#include "runtime/roles/node_config.hpp"
+#include "runtime/roles/node_runtime.hpp"
+#include "runtime/store/shard_map_store.hpp"
+
+namespace mc {
+
+namespace {
+
+/// Finds the upstream in the registry and connects to it; retries until
+/// it is there or the node is asked to stop.
+caf::actor connect_upstream(caf::actor_system& sys, const options& opts,
+                            db_pool& db) {
+  bool said = false;
+  while (!stop_requested().load()) {
+    auto sims = db.with([](pqxx::connection& c) {
+      return list_nodes(c, "upstream-sim");
+    });
+    for (auto& n : sims) {
+      if (n.state == "stopped")
+        continue;
+      auto h = sys.middleman().remote_actor(n.host,
+                                            static_cast<uint16_t>(n.caf_port));
+      if (h) {
+        log_info(opts.node_id, "connected to upstream ", n.node_id, " at ",
+                 n.host, ":", n.caf_port);
+        return *h;
+      }
+    }
+    if (!said) {
+      log_info(opts.node_id, "waiting for an upstream to register");
+      said = true;
+    }
+    sleep_unless_stopped(200);
+  }
+  return {};
+}
+
+} // namespace
+
+int run_coreapp(const options& opts) {
+  if (!wait_for_schema(opts))
+    return 0;
+  node_config cfg{opts};
+  caf::actor_system sys{cfg};
+  db_pool db{opts.db_uri, 1};
+  auto upstream = connect_upstream(sys, opts, db);
+  if (!upstream)
+    return 0;
+  coreapp_config cc;
+  cc.node_id = opts.node_id;
+  cc.upstream = upstream;
+  cc.settings = std::make_shared<settings_cache>();
+  cc.upstream_lost = std::make_shared<std::atomic<bool>>(false);
+  db.with([&](pqxx::connection& c) {
+    cc.settings->set_account(load_account(c));
+    cc.settings->set(load_settings(c));
+    return 0;
+  });
+  // One connection for heartbeats, the rest for the writers.
+  for (int i = 0; i < std::max(1, opts.db_pool_size - 1); ++i)
+    cc.writers.push_back(sys.spawn<caf::detached>(db_writer, opts.db_uri));
+  auto node = sys.spawn(coreapp_node, cc);
+  webhook_dispatcher_config wc;
+  wc.node_id = opts.node_id;
+  wc.db_uri = opts.db_uri;
+  wc.node = node;
+  wc.settings = cc.settings;
+  auto dispatcher = sys.spawn<caf::detached>(webhook_dispatcher, wc);
+  auto port = sys.middleman().publish(node, opts.caf_port,
+                                      opts.bind_host.c_str(), true);
+  if (!port) {
+    log_error(opts.node_id, "cannot listen on ", opts.bind_host, ":",
+              opts.caf_port, ": ", sys.render(port.error()));
+    caf::anon_send_exit(node, caf::exit_reason::user_shutdown);
+    caf::anon_send(dispatcher, stop_atom::value);
+    for (auto& w : cc.writers)
+      caf::anon_send(w, stop_atom::value);
+    return 1;
+  }
+  auto self = self_record(opts, *port, 0, "standby");
+  db.with([&](pqxx::connection& c) {
+    register_node(c, self);
+    return 0;
+  });
+  log_info(opts.node_id, "coreapp listening on ", opts.bind_host, ":", *port,
+           " as a standby");
+  auto state = [&]() -> std::string {
+    caf::scoped_actor s{sys};
+    std::string result = "standby";
+    s->request(node, std::chrono::milliseconds{500}, status_atom::value)
+      .receive(
+        [&](const std::vector<int32_t>& shards) {
+          if (!shards.empty())
+            result = "active";
+        },
+        [&](const caf::error&) { result = "busy"; });
+    return result;
+  };
+  // Reconnects to the upstream after a lost connection (e.g. this node was
+  // frozen past the middleman's timeout), off the actors' threads.
+  auto reconnect = [&] {
+    if (!cc.upstream_lost->exchange(false))
+      return;
+    auto fresh = connect_upstream(sys, opts, db);
+    if (fresh)
+      caf::anon_send(node, upstream_atom::value, fresh);
+  };
+  run_heartbeats(opts, db, self, state, cc.settings, reconnect);
+  caf::anon_send(dispatcher, stop_atom::value);
+  caf::anon_send_exit(node, caf::exit_reason::user_shutdown);
+  for (auto& w : cc.writers)
+    caf::anon_send(w, stop_atom::value);
+  sys.await_all_actors_done();
+  log_info(opts.node_id, "coreapp stopped");
+  return 0;
+}
+
+} // namespace mc

@@ -1,0 +1,79 @@
+#include <caf/all.hpp>
+#include <pqxx/pqxx>
+
+#include "actors/master/lease_keeper.hpp"
+#include "actors/protocol/protocol.hpp"
+#include "actors/master/supervisor.hpp"
+#include "http/auth.hpp"
+#include "runtime/log.hpp"
+#include "runtime/store/migrations.hpp"
+#include "runtime/roles/node_config.hpp"
+#include "runtime/roles/node_runtime.hpp"
+
+namespace mc {
+
+namespace {
+
+/// Creates the default admin (admin/secret, to be changed at first login)
+/// when the cluster has no user yet.
+void ensure_default_admin(pqxx::connection& c) {
+  pqxx::work tx{c};
+  if (tx.exec1("SELECT count(*) FROM users")[0].as<int>() > 0)
+    return;
+  tx.exec_params("INSERT INTO users (username, password_hash, is_admin, "
+                 "must_change) VALUES ('admin', $1, true, true) "
+                 "ON CONFLICT DO NOTHING",
+                 http::hash_password("secret"));
+  tx.commit();
+}
+
+} // namespace
+
+int run_master(const options& opts) {
+  {
+    // Masters apply migrations under an advisory lock: when several start
+    // together, one applies each file and the others find it done.
+    pqxx::connection c{with_connect_timeout(opts.db_uri, 3)};
+    auto n = apply_migrations(c, opts.schema_dir);
+    if (n > 0)
+      log_info(opts.node_id, "applied ", n, " schema migration(s), now at ",
+               schema_version(c));
+    ensure_default_admin(c);
+  }
+  node_config cfg{opts};
+  caf::actor_system sys{cfg};
+  auto view = std::make_shared<lease_view>();
+  supervisor_config sc;
+  sc.node_id = opts.node_id;
+  sc.store = std::make_shared<pg_cluster_store>(opts.db_uri);
+  sc.connect = middleman_connector(std::chrono::milliseconds{1000});
+  {
+    pqxx::connection c{with_connect_timeout(opts.db_uri, 3)};
+    auto s = load_settings(c);
+    sc.heartbeat = std::chrono::milliseconds{
+      static_cast<int64_t>(s.heartbeat_interval * 1000)};
+    sc.unhealthy = std::chrono::milliseconds{
+      static_cast<int64_t>(s.unhealthy_interval * 1000)};
+  }
+  auto sup = sys.spawn<caf::detached>(supervisor, sc, view);
+  lease_keeper_config lc{opts.node_id, opts.db_uri, opts.lease_ttl_ms,
+                         opts.lease_renew_ms};
+  auto keeper = sys.spawn<caf::detached>(lease_keeper, lc, view, sup);
+  db_pool db{opts.db_uri, 1};
+  auto self = self_record(opts, 0, 0, "secondary");
+  db.with([&](pqxx::connection& c) {
+    register_node(c, self);
+    return 0;
+  });
+  log_info(opts.node_id, "master started");
+  run_heartbeats(opts, db, self, [&] {
+    return view->valid() ? std::string{"primary"} : std::string{"secondary"};
+  });
+  caf::anon_send(keeper, stop_atom::value);
+  caf::anon_send(sup, stop_atom::value);
+  sys.await_all_actors_done();
+  log_info(opts.node_id, "master stopped");
+  return 0;
+}
+
+} // namespace mc

@@ -1,0 +1,59 @@
+#include <caf/all.hpp>
+#include <caf/io/middleman.hpp>
+
+#include "actors/protocol/protocol.hpp"
+#include "actors/sim/upstream_sim.hpp"
+#include "http/sim_query_server.hpp"
+#include "runtime/log.hpp"
+#include "runtime/roles/node_config.hpp"
+#include "runtime/roles/node_runtime.hpp"
+
+namespace mc {
+
+int run_upstream_sim(const options& opts) {
+  if (!wait_for_schema(opts))
+    return 0;
+  node_config cfg{opts};
+  caf::actor_system sys{cfg};
+  sim_config sc;
+  sc.session_rate = opts.sim_session_rate;
+  sc.latency_ms = opts.sim_latency_ms;
+  sc.delivered_ms = opts.sim_delivered_ms;
+  sc.read_ms = opts.sim_read_ms;
+  sc.inbound_rate = opts.sim_inbound_rate;
+  sc.users = opts.sim_users;
+  auto ledger = std::make_shared<sim_ledger>();
+  auto sim = sys.spawn(upstream_sim, sc, ledger);
+  auto port = sys.middleman().publish(sim, opts.caf_port,
+                                      opts.bind_host.c_str(), true);
+  if (!port) {
+    log_error(opts.node_id, "cannot listen on ", opts.bind_host, ":",
+              opts.caf_port, ": ", sys.render(port.error()));
+    caf::anon_send_exit(sim, caf::exit_reason::user_shutdown);
+    return 1;
+  }
+  sim_query_server query{ledger, make_sim_injector(sim),
+                         make_sim_fault_notifier(sim)};
+  if (!query.start(opts.bind_host, opts.http_port)) {
+    log_error(opts.node_id, "cannot serve queries on ", opts.bind_host, ":",
+              opts.http_port);
+    caf::anon_send_exit(sim, caf::exit_reason::user_shutdown);
+    return 1;
+  }
+  db_pool db{opts.db_uri, 1};
+  auto self = self_record(opts, *port, query.port(), "serving");
+  db.with([&](pqxx::connection& c) {
+    register_node(c, self);
+    return 0;
+  });
+  log_info(opts.node_id, "upstream simulator on ", opts.bind_host, ":", *port,
+           ", queries on http://", opts.bind_host, ":", query.port());
+  run_heartbeats(opts, db, self, [] { return std::string{"serving"}; });
+  query.stop();
+  caf::anon_send_exit(sim, caf::exit_reason::user_shutdown);
+  sys.await_all_actors_done();
+  log_info(opts.node_id, "upstream simulator stopped");
+  return 0;
+}
+
+} // namespace mc

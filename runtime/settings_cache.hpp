@@ -1,0 +1,48 @@
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "runtime/app_settings.hpp"
+
+namespace mc {
+
+/// The application settings as last read from the database, shared by the
+/// actors of one node and refreshed by the node's heartbeat loop.
+class settings_cache {
+public:
+  app_settings get() const {
+    std::lock_guard<std::mutex> guard{mtx_};
+    return value_;
+  }
+
+  void set(app_settings value) {
+    std::lock_guard<std::mutex> guard{mtx_};
+    value_ = std::move(value);
+  }
+
+  /// The account sessions log in with ("default" before registration).
+  std::string account() const {
+    std::lock_guard<std::mutex> guard{mtx_};
+    return account_;
+  }
+
+  void set_account(std::string account) {
+    std::lock_guard<std::mutex> guard{mtx_};
+    account_ = std::move(account);
+  }
+
+  /// True when callbacks should be produced at all.
+  bool webhooks_enabled() const {
+    std::lock_guard<std::mutex> guard{mtx_};
+    return !value_.webhook_url.empty();
+  }
+
+private:
+  mutable std::mutex mtx_;
+  app_settings value_;
+  std::string account_ = "default";
+};
+
+} // namespace mc
