@@ -121,16 +121,14 @@ caf::behavior coreapp_node(caf::stateful_actor<coreapp_node_state>* self,
                epoch);
       return rp;
     },
-    [=](ping_atom) {
+    [=](caf::ping_atom) {
       auto& st = self->state;
-      std::vector<int32_t> shards;
-      std::vector<int64_t> epochs;
-      for (auto& [s, o] : st.shards) {
-        shards.push_back(s);
-        epochs.push_back(o.epoch);
-      }
-      return caf::make_message(pong_atom::value, st.cfg.node_id,
-                               std::move(shards), std::move(epochs));
+      std::vector<shard_epoch> running;
+      running.reserve(st.shards.size());
+      for (auto& [s, o] : st.shards)
+        running.push_back({s, o.epoch});
+      return caf::make_message(caf::pong_atom::value, st.cfg.node_id,
+                               std::move(running));
     },
     [=](send_atom a, int32_t shard, int64_t epoch, std::string& id,
         std::string& recipient, std::string& body)

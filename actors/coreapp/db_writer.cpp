@@ -15,17 +15,7 @@ namespace {
 using self_ptr = caf::stateful_actor<db_writer_state>*;
 
 pqxx::connection& db(self_ptr self) {
-  auto& st = self->state;
-  if (!st.conn || !st.conn->is_open()) {
-    st.conn = std::make_unique<pqxx::connection>(
-      with_connect_timeout(st.db_uri, 2));
-    // A writer frozen inside a commit holds a share lock on its shard's
-    // map row, which would block the failover's epoch bump. PostgreSQL ends
-    // such a session (and its locks) after this much idleness.
-    pqxx::nontransaction tx{*st.conn};
-    tx.exec("SET idle_in_transaction_session_timeout = 400");
-  }
-  return *st.conn;
+  return self->state.db.get();
 }
 
 /// Runs `fn` and turns exceptions into a database error value.
@@ -34,7 +24,7 @@ auto guarded(self_ptr self, F fn) -> decltype(fn()) {
   try {
     return fn();
   } catch (const std::exception& e) {
-    self->state.conn.reset();
+    self->state.db.reset();
     log_error("db_writer", e.what());
     return make_error(mc_errc::database, e.what());
   }
@@ -116,7 +106,11 @@ std::string fenced_insert_sql(pqxx::connection& conn, int32_t shard,
 
 caf::behavior db_writer(caf::stateful_actor<db_writer_state>* self,
                         std::string db_uri) {
-  self->state.db_uri = std::move(db_uri);
+  // A writer frozen inside a commit holds a share lock on its shard's map
+  // row, which would block the failover's epoch bump. PostgreSQL ends such
+  // a session (and its locks) after this much idleness.
+  self->state.db = db_connection{
+    std::move(db_uri), "SET idle_in_transaction_session_timeout = 400"};
   return {
     [=](commit_atom, int32_t shard, int64_t epoch,
         const std::vector<upstream_message>& batch) -> caf::result<caf::ok_atom> {

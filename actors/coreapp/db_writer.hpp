@@ -8,6 +8,7 @@
 #include <pqxx/connection>
 
 #include "actors/protocol/protocol.hpp"
+#include "runtime/store/db_connection.hpp"
 
 
 namespace mc {
@@ -27,8 +28,7 @@ using callback_atom = caf::atom_constant<caf::atom("callback")>;
 /// serialises the shard actors' batched writes onto it.
 struct db_writer_state {
   static inline const char* name = "db_writer";
-  std::string db_uri;
-  std::unique_ptr<pqxx::connection> conn;
+  db_connection db;
   ~db_writer_state();
 };
 

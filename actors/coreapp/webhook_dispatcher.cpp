@@ -45,10 +45,7 @@ using self_ptr = caf::stateful_actor<webhook_dispatcher_state>*;
 
 pqxx::connection& db(self_ptr self) {
   auto& st = self->state;
-  if (!st.conn || !st.conn->is_open())
-    st.conn = std::make_unique<pqxx::connection>(
-      with_connect_timeout(st.cfg.db_uri, 2));
-  return *st.conn;
+  return st.db.get();
 }
 
 std::string shard_array(const std::vector<int32_t>& shards) {
@@ -118,6 +115,7 @@ caf::behavior webhook_dispatcher(
   caf::stateful_actor<webhook_dispatcher_state>* self,
   webhook_dispatcher_config cfg) {
   self->state.cfg = std::move(cfg);
+  self->state.db = db_connection{self->state.cfg.db_uri};
   self->send(self, tick_atom::value);
   return {
     [=](tick_atom) {
@@ -134,7 +132,7 @@ caf::behavior webhook_dispatcher(
                   break;
               }
             } catch (const std::exception& e) {
-              self->state.conn.reset();
+              self->state.db.reset();
               log_error(self->state.cfg.node_id, "webhook dispatch: ",
                         e.what());
             }

@@ -6,9 +6,9 @@
 
 #include <caf/actor.hpp>
 #include <caf/stateful_actor.hpp>
-#include <pqxx/connection>
 
 #include "runtime/settings_cache.hpp"
+#include "runtime/store/db_connection.hpp"
 
 namespace mc {
 
@@ -30,7 +30,7 @@ struct webhook_dispatcher_config {
 struct webhook_dispatcher_state {
   static inline const char* name = "webhook_dispatcher";
   webhook_dispatcher_config cfg;
-  std::unique_ptr<pqxx::connection> conn;
+  db_connection db;
   uint64_t delivered = 0;
   uint64_t failed_posts = 0;
   ~webhook_dispatcher_state();

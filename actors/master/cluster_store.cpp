@@ -9,15 +9,13 @@
 namespace mc {
 
 pg_cluster_store::pg_cluster_store(std::string db_uri)
-  : db_uri_(std::move(db_uri)) {
+  : db_(std::move(db_uri)) {
 }
 
 pg_cluster_store::~pg_cluster_store() = default;
 
 pqxx::connection& pg_cluster_store::conn() {
-  if (!conn_ || !conn_->is_open())
-    conn_ = std::make_unique<pqxx::connection>(with_connect_timeout(db_uri_, 2));
-  return *conn_;
+  return db_.get();
 }
 
 std::vector<node_record> pg_cluster_store::coreapps() {
@@ -54,7 +52,7 @@ std::string pg_cluster_store::account() {
 }
 
 void pg_cluster_store::reset() {
-  conn_.reset();
+  db_.reset();
 }
 
 coreapp_connector middleman_connector(std::chrono::milliseconds timeout) {

@@ -11,6 +11,7 @@
 #include <caf/fwd.hpp>
 #include <pqxx/connection>
 
+#include "runtime/store/db_connection.hpp"
 #include "runtime/store/node_registry.hpp"
 #include "runtime/store/shard_map_store.hpp"
 
@@ -64,8 +65,7 @@ public:
 
 private:
   pqxx::connection& conn();
-  std::string db_uri_;
-  std::unique_ptr<pqxx::connection> conn_;
+  db_connection db_;
 };
 
 /// Resolves a coreapp's address to its node actor and calls `done` with it

@@ -38,26 +38,24 @@ void round(caf::stateful_actor<lease_keeper_state>* self) {
   auto sent_at = clock_type::now();
   auto ttl = std::chrono::milliseconds{st.cfg.ttl_ms};
   try {
-    if (!st.conn || !st.conn->is_open())
-      st.conn = std::make_unique<pqxx::connection>(
-        with_connect_timeout(st.cfg.db_uri, 2));
+    auto& conn = st.db.get();
     if (st.primary) {
       // A frozen holder lands here on wake-up: its deadline has passed
       // already, so it acts as nothing while the renewal is decided.
-      if (renew_lease(*st.conn, st.cfg.node_id, st.epoch, st.cfg.ttl_ms)) {
+      if (renew_lease(conn, st.cfg.node_id, st.epoch, st.cfg.ttl_ms)) {
         st.view->hold(st.epoch, sent_at, ttl);
       } else {
         st.view->drop();
         log_info(st.cfg.node_id, "lost the master lease, stepping down");
         set_role(self, false, st.epoch);
       }
-    } else if (auto epoch = try_acquire_lease(*st.conn, st.cfg.node_id,
+    } else if (auto epoch = try_acquire_lease(conn, st.cfg.node_id,
                                               st.cfg.ttl_ms)) {
       st.view->hold(*epoch, sent_at, ttl);
       set_role(self, true, *epoch);
     }
   } catch (const std::exception& e) {
-    st.conn.reset();
+    st.db.reset();
     log_error(st.cfg.node_id, "lease round failed: ", e.what());
     if (st.primary && !st.view->valid()) {
       log_info(st.cfg.node_id, "lease expired without renewal, stepping down");
@@ -73,6 +71,7 @@ caf::behavior lease_keeper(caf::stateful_actor<lease_keeper_state>* self,
                            std::shared_ptr<lease_view> view,
                            caf::actor subscriber) {
   self->state.cfg = std::move(cfg);
+  self->state.db = db_connection{self->state.cfg.db_uri};
   self->state.view = std::move(view);
   self->state.subscriber = std::move(subscriber);
   self->send(self, tick_atom::value);
@@ -92,9 +91,9 @@ caf::behavior lease_keeper(caf::stateful_actor<lease_keeper_state>* self,
     [=](stop_atom) {
       auto& st = self->state;
       st.stopping = true;
-      if (st.primary && st.conn) {
+      if (st.primary) {
         try {
-          release_lease(*st.conn, st.cfg.node_id, st.epoch);
+          release_lease(st.db.get(), st.cfg.node_id, st.epoch);
         } catch (...) {
           // The lease expires on its own.
         }

@@ -5,9 +5,9 @@
 
 #include <caf/actor.hpp>
 #include <caf/stateful_actor.hpp>
-#include <pqxx/connection>
 
 #include "actors/master/lease_view.hpp"
+#include "runtime/store/db_connection.hpp"
 
 
 namespace mc {
@@ -30,7 +30,7 @@ struct lease_keeper_state {
   lease_keeper_config cfg;
   std::shared_ptr<lease_view> view;
   caf::actor subscriber;
-  std::unique_ptr<pqxx::connection> conn;
+  db_connection db;
   bool primary = false;
   int64_t epoch = 0;
   bool stopping = false;

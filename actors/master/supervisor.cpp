@@ -119,32 +119,32 @@ void ping_coreapps(self_ptr self) {
       continue;
     auto node = id;
     auto asked = now(self);
-    self->request(e.handle, st.cfg.unhealthy, ping_atom::value)
+    self->request(e.handle, st.cfg.unhealthy, caf::ping_atom::value)
       .then(
-        [=](pong_atom, const std::string&, const std::vector<int32_t>& shards,
-            const std::vector<int64_t>& epochs) {
+        [=](caf::pong_atom, const std::string&,
+            const std::vector<shard_epoch>& running) {
           auto i = self->state.coreapps.find(node);
           if (i == self->state.coreapps.end())
             return;
           i->second.last_seen = now(self);
           i->second.owned.clear();
-          for (size_t k = 0; k < shards.size() && k < epochs.size(); ++k) {
-            i->second.owned[shards[k]] = epochs[k];
+          for (auto& [shard, epoch] : running) {
+            i->second.owned[shard] = epoch;
             // A shard this node runs at an epoch the map moved past (it
             // was frozen or cut off meanwhile): stop it. The node keeps a
             // newer activation of the same shard alive.
             auto& slots = self->state.table.slots;
-            auto s = static_cast<size_t>(shards[k]);
+            auto s = static_cast<size_t>(shard);
             bool current = s < slots.size() && slots[s].owner == node
-                           && slots[s].epoch == epochs[k];
-            if (!current && !self->state.activating.count(shards[k])
+                           && slots[s].epoch == epoch;
+            if (!current && !self->state.activating.count(shard)
                 && !self->state.resharding) {
               log_info(self->state.cfg.node_id, "stopping stale shard ",
-                       shards[k], " epoch ", epochs[k], " on ", node);
+                       shard, " epoch ", epoch, " on ", node);
               // A request, not a send: the node's answer must come back as
               // a response, or it lands here as an unexpected message.
               self->request(i->second.handle, std::chrono::seconds{5},
-                            deactivate_atom::value, shards[k], epochs[k])
+                            deactivate_atom::value, shard, epoch)
                 .then([](caf::ok_atom) {}, [](const caf::error&) {});
             }
           }

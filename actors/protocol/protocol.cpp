@@ -46,7 +46,8 @@ void register_protocol(caf::actor_system_config& cfg) {
   cfg.add_message_type<std::vector<inbound_message>>(
     "std::vector<inbound_message>");
   cfg.add_message_type<std::vector<int32_t>>("std::vector<int32_t>");
-  cfg.add_message_type<std::vector<int64_t>>("std::vector<int64_t>");
+  cfg.add_message_type<shard_epoch>("shard_epoch");
+  cfg.add_message_type<std::vector<shard_epoch>>("std::vector<shard_epoch>");
   cfg.add_error_category(caf::atom("mc"),
                          [](uint8_t code, caf::atom_value,
                             const caf::message& ctx) {

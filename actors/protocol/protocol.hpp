@@ -15,24 +15,10 @@
 #include <caf/error.hpp>
 #include <caf/meta/type_name.hpp>
 
+#include "actors/protocol/cluster.hpp"
+#include "actors/protocol/errors.hpp"
+
 namespace mc {
-
-// -- cluster control (supervisor <-> coreapp node) ---------------------------
-
-/// (activate_atom, shard, epoch, shards_total[, account]) -> ok_atom | error
-using activate_atom = caf::atom_constant<caf::atom("activate")>;
-/// (deactivate_atom, shard, epoch) -> ok_atom: drain and stop the shard.
-using deactivate_atom = caf::atom_constant<caf::atom("deactivat")>;
-/// (ping_atom) -> (pong_atom, node_id, std::vector<int32_t> shards,
-///   std::vector<int64_t> epochs): application heartbeat.
-using ping_atom = caf::atom_constant<caf::atom("ping")>;
-using pong_atom = caf::atom_constant<caf::atom("pong")>;
-/// (drain_atom) -> ok_atom: a shard finishes its commit in flight and stops.
-using drain_atom = caf::atom_constant<caf::atom("drain")>;
-/// (map_atom, config_epoch): the shard map changed, reload it.
-using map_atom = caf::atom_constant<caf::atom("map")>;
-/// (hold_atom, bool): webapps hold (true) or release (false) new sends.
-using hold_atom = caf::atom_constant<caf::atom("hold")>;
 
 // -- send path (webapp -> coreapp node -> shard) -------------------------------
 
@@ -65,6 +51,9 @@ using inbound_atom = caf::atom_constant<caf::atom("inbound")>;
 
 /// (upstream_atom, caf::actor): the node reconnected to the upstream; shard
 /// actors log in again through the new handle.
+/// (drain_atom) -> ok_atom: a shard finishes its commit in flight and stops.
+using drain_atom = caf::atom_constant<caf::atom("drain")>;
+
 using upstream_atom = caf::atom_constant<caf::atom("upstream")>;
 
 using tick_atom = caf::atom_constant<caf::atom("tick")>;
@@ -128,29 +117,6 @@ typename Inspector::result_type inspect(Inspector& f, inbound_message& x) {
   return f(caf::meta::type_name("inbound_message"), x.id, x.from, x.body,
            x.timestamp);
 }
-
-/// Error codes of the cluster protocol, category atom "mc".
-enum class mc_errc : uint8_t {
-  none = 0,
-  /// The writer's epoch is older than the shard's current epoch.
-  stale_epoch,
-  /// This node does not own the shard (any more).
-  not_owner,
-  /// The shard's queue is full.
-  overloaded,
-  /// The upstream refused the session or the submit.
-  upstream_refused,
-  /// The database failed.
-  database,
-  /// A shard-count change is in progress; retry shortly.
-  resharding,
-};
-
-/// Makes a CAF error in the "mc" category.
-caf::error make_error(mc_errc code, std::string context = {});
-
-/// True when `err` is in the "mc" category with `code`.
-bool is(const caf::error& err, mc_errc code);
 
 /// Registers the protocol's message types and error category.
 void register_protocol(caf::actor_system_config& cfg);

@@ -85,8 +85,7 @@ struct send_result {
 /// The node's answer to a ping.
 struct pong {
   std::string node_id;
-  std::vector<int32_t> shards;
-  std::vector<int64_t> epochs;
+  std::vector<shard_epoch> running;
 };
 
 using node_actor = caf::stateful_actor<coreapp_node_state>;
@@ -173,13 +172,12 @@ struct fixture : test_coordinator_fixture<node_test_config> {
   }
 
   pong ping() {
-    auto h = self->request(node, caf::infinite, ping_atom::value);
+    auto h = self->request(node, caf::infinite, caf::ping_atom::value);
     settle();
     pong result;
     h.receive(
-      [&](pong_atom, std::string& id, std::vector<int32_t>& shards,
-          std::vector<int64_t>& epochs) {
-        result = pong{std::move(id), std::move(shards), std::move(epochs)};
+      [&](caf::pong_atom, std::string& id, std::vector<shard_epoch>& running) {
+        result = pong{std::move(id), std::move(running)};
       },
       [&](caf::error& err) { FAIL("ping failed: " << sys.render(err)); });
     return result;
@@ -267,22 +265,19 @@ TEST_CASE_FIXTURE(fixture, "a plain send_atom through the node is answered") {
 TEST_CASE_FIXTURE(fixture, "ping answers pong with owned shards and epochs") {
   auto idle = ping();
   CHECK(idle.node_id == "core-1");
-  CHECK(idle.shards.empty());
-  CHECK(idle.epochs.empty());
+  CHECK(idle.running.empty());
   REQUIRE_FALSE(activate(3, 9));
   REQUIRE_FALSE(activate(1, 4));
   auto busy = ping();
   CHECK(busy.node_id == "core-1");
-  CHECK(busy.shards == std::vector<int32_t>{1, 3});
-  CHECK(busy.epochs == std::vector<int64_t>{4, 9});
+  CHECK(busy.running == std::vector<shard_epoch>{{1, 4}, {3, 9}});
   // A shard that stops (here: fenced by its upstream) leaves the list.
   auto s1 = shard_actor_of(1);
   REQUIRE(s1);
   caf::anon_send(s1, kicked_atom::value, int32_t{1}, int64_t{4});
   consume_messages();
   auto after = ping();
-  CHECK(after.shards == std::vector<int32_t>{3});
-  CHECK(after.epochs == std::vector<int64_t>{9});
+  CHECK(after.running == std::vector<shard_epoch>{{3, 9}});
 }
 
 TEST_CASE_FIXTURE(fixture, "re-activation: same epoch no-op, older refused, "
@@ -298,14 +293,14 @@ TEST_CASE_FIXTURE(fixture, "re-activation: same epoch no-op, older refused, "
   auto older = activate(2, 4);
   CHECK(is(older, mc_errc::stale_epoch));
   CHECK(shard_actor_of(2) == first);
-  CHECK(ping().epochs == std::vector<int64_t>{5});
+  CHECK(ping().running == std::vector<shard_epoch>{{2, 5}});
   CHECK(send(2, 5, "b").accepted);
   // A newer epoch replaces the shard actor.
   REQUIRE_FALSE(activate(2, 6));
   auto second = shard_actor_of(2);
   REQUIRE(second);
   CHECK(second != first);
-  CHECK(ping().epochs == std::vector<int64_t>{6});
+  CHECK(ping().running == std::vector<shard_epoch>{{2, 6}});
   auto stale = send(2, 5, "c");
   CHECK_FALSE(stale.accepted);
   CHECK(is(stale.err, mc_errc::not_owner));

@@ -104,7 +104,7 @@ caf::behavior fake_coreapp(fake_coreapp_actor* self, std::string node_id,
     return caf::ok_atom::value;
   };
   return {
-    [=](ping_atom) {
+    [=](caf::ping_atom) {
       // A promise, so that a frozen node sends no reply at all (a handler
       // that returns nothing would still send an empty one).
       auto rp = self->make_response_promise();
@@ -114,14 +114,10 @@ caf::behavior fake_coreapp(fake_coreapp_actor* self, std::string node_id,
         return;
       }
       ++st.pings_answered;
-      std::vector<int32_t> shards;
-      std::vector<int64_t> epochs;
-      for (auto& [s, e] : st.running) {
-        shards.push_back(s);
-        epochs.push_back(e);
-      }
-      rp.deliver(pong_atom::value, st.node_id, std::move(shards),
-                 std::move(epochs));
+      std::vector<shard_epoch> running;
+      for (auto& [s, e] : st.running)
+        running.push_back({s, e});
+      rp.deliver(caf::pong_atom::value, st.node_id, std::move(running));
     },
     [=](activate_atom, int32_t shard, int64_t epoch, int32_t total) {
       return activate(shard, epoch, total, "");

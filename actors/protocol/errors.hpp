@@ -1,0 +1,37 @@
+#pragma once
+
+/// The error codes of every protocol between our actors (category "mc"),
+/// the way caf::sec does it for CAF's own: decisions are taken on the code,
+/// the context text is only for logs.
+
+#include <cstdint>
+#include <string>
+
+#include <caf/error.hpp>
+
+namespace mc {
+
+/// Error codes of our protocols, category atom "mc".
+enum class mc_errc : uint8_t {
+  none = 0,
+  /// The writer's epoch is older than the shard's current epoch.
+  stale_epoch,
+  /// This node does not own the shard (any more).
+  not_owner,
+  /// The shard's queue is full.
+  overloaded,
+  /// The upstream refused the session or the submit.
+  upstream_refused,
+  /// The database failed.
+  database,
+  /// A shard-count change is in progress; retry shortly.
+  resharding,
+};
+
+/// Makes a CAF error in the "mc" category.
+caf::error make_error(mc_errc code, std::string context = {});
+
+/// True when `err` is in the "mc" category with `code`.
+bool is(const caf::error& err, mc_errc code);
+
+} // namespace mc
