@@ -1,7 +1,5 @@
 #include "actors/master/cluster_store.hpp"
 
-#include <caf/all.hpp>
-#include <caf/io/middleman.hpp>
 #include <pqxx/pqxx>
 
 #include "runtime/db_pool.hpp"
@@ -53,22 +51,6 @@ std::string pg_cluster_store::account() {
 
 void pg_cluster_store::reset() {
   db_.reset();
-}
-
-coreapp_connector middleman_connector(std::chrono::milliseconds timeout) {
-  return [timeout](caf::event_based_actor* self, const std::string& host,
-                   uint16_t port, std::function<void(caf::actor)> done) {
-    // Through the middleman actor, asynchronously and with a timeout: a
-    // frozen coreapp accepts TCP but never finishes the handshake.
-    auto mm = self->system().middleman().actor_handle();
-    self->request(mm, timeout, caf::connect_atom::value, host, port)
-      .then(
-        [done](const caf::node_id&, caf::strong_actor_ptr& ptr,
-               const std::set<std::string>&) {
-          done(caf::actor_cast<caf::actor>(ptr));
-        },
-        [done](const caf::error&) { done(caf::actor{}); });
-  };
 }
 
 } // namespace mc

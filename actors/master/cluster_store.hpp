@@ -68,13 +68,4 @@ private:
   db_connection db_;
 };
 
-/// Resolves a coreapp's address to its node actor and calls `done` with it
-/// (an invalid handle on failure), from within `self`'s context.
-using coreapp_connector
-  = std::function<void(caf::event_based_actor* self, const std::string& host,
-                       uint16_t port, std::function<void(caf::actor)> done)>;
-
-/// The connector of real clusters: CAF's middleman, with a timeout.
-coreapp_connector middleman_connector(std::chrono::milliseconds timeout);
-
 } // namespace mc

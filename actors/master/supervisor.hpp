@@ -12,6 +12,7 @@
 #include <caf/stateful_actor.hpp>
 
 #include "actors/master/cluster_store.hpp"
+#include "actors/remote_connector.hpp"
 #include "actors/master/lease_view.hpp"
 #include "runtime/store/shard_map_store.hpp"
 
@@ -28,7 +29,7 @@ struct supervisor_config {
   /// Where the cluster's state lives (PostgreSQL in production).
   std::shared_ptr<cluster_store> store;
   /// How coreapps are reached (CAF's middleman in production).
-  coreapp_connector connect;
+  remote_connector connect;
 };
 
 /// What the supervisor knows of one coreapp.

@@ -201,7 +201,7 @@ struct fixture : test_coordinator_fixture<sup_test_config> {
     caf::anon_send_exit(coreapps.at(id), caf::exit_reason::kill);
   }
 
-  coreapp_connector connector() {
+  remote_connector connector() {
     return [this](caf::event_based_actor*, const std::string& host,
                   uint16_t port, std::function<void(caf::actor)> done) {
       auto i = directory.find(host + ":" + std::to_string(port));

@@ -1,0 +1,24 @@
+#include "actors/remote_connector.hpp"
+
+#include <set>
+
+#include <caf/all.hpp>
+#include <caf/io/middleman.hpp>
+
+namespace mc {
+
+remote_connector middleman_connector(std::chrono::milliseconds timeout) {
+  return [timeout](caf::event_based_actor* self, const std::string& host,
+                   uint16_t port, std::function<void(caf::actor)> done) {
+    auto mm = self->system().middleman().actor_handle();
+    self->request(mm, timeout, caf::connect_atom::value, host, port)
+      .then(
+        [done](const caf::node_id&, caf::strong_actor_ptr& ptr,
+               const std::set<std::string>&) {
+          done(caf::actor_cast<caf::actor>(ptr));
+        },
+        [done](const caf::error&) { done(caf::actor{}); });
+  };
+}
+
+} // namespace mc
