@@ -5,7 +5,8 @@
 
 #include "actors/webapp/send_gateway.hpp"
 
-#include "actors/protocol/protocol.hpp"
+#include "actors/protocol/errors.hpp"
+#include "actors/protocol/timeouts.hpp"
 #include "http/send_request.hpp"
 #include "http/webapp_context.hpp"
 #include "runtime/log.hpp"
@@ -87,9 +88,11 @@ void send_message(webapp_context& ctx, const httplib::Request& req,
   auto id = new_message_id();
   api_error error = make_api_error(codes::not_ready, "no attempt made");
   // A request whose shard is moving waits for the new owner, up to the
-  // send timeout, instead of failing at once: a failover takes well under
-  // a second.
-  auto deadline = std::chrono::steady_clock::now() + ctx.send_timeout;
+  // send budget, instead of failing at once: a failover takes well under
+  // a second. The budget outlasts the coreapp's own wait for the commit
+  // (actors/protocol/timeouts.hpp), so a message is never reported as not
+  // accepted while its commit may still succeed.
+  auto deadline = std::chrono::steady_clock::now() + timeouts::webapp_send;
   int64_t failed_epoch = -1;
   // Bounded by the deadline; the count only guards against a busy loop.
   for (int attempt = 0; attempt < 400; ++attempt) {

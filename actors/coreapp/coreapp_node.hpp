@@ -8,20 +8,36 @@
 #include <vector>
 
 #include <caf/actor.hpp>
-#include <caf/stateful_actor.hpp>
+#include <caf/typed_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
 
-#include "runtime/settings_cache.hpp"
 #include "actors/coreapp/shard.hpp"
+#include "actors/protocol/cluster.hpp"
+#include "actors/protocol/send.hpp"
+#include "actors/protocol/upstream.hpp"
+#include "runtime/settings_cache.hpp"
 
 namespace mc {
+
+/// (status) -> shards: the shards the node runs (its webhook dispatcher and
+/// its heartbeat ask).
+using status_atom = caf::atom_constant<caf::atom("status")>;
+
+/// The coreapp node's published actor: the cluster control interface (the
+/// supervisor's view), the send interface (the webapps' view) and its local
+/// messages.
+using coreapp_node_actor = cluster_node_actor::extend_with<send_actor>::extend<
+  /// (upstream, handle): the node reconnected to the upstream; its shards'
+  /// sessions log in again through the new handle.
+  caf::reacts_to<upstream_atom, upstream_actor>,
+  caf::replies_to<status_atom>::with<std::vector<int32_t>>>;
 
 /// What a coreapp node starts with.
 struct coreapp_config {
   std::string node_id;
-  std::string account = "default";
   /// The node's database writers; shard s uses writers[s % size].
   std::vector<caf::actor> writers;
-  caf::actor upstream;
+  upstream_actor upstream;
   std::shared_ptr<settings_cache> settings;
   shard_limits limits;
   /// Raised when the upstream connection drops (see coreapp_node_state).
@@ -31,7 +47,7 @@ struct coreapp_config {
 /// One shard this node serves.
 struct owned_shard {
   int64_t epoch = 0;
-  caf::actor actor;
+  shard_actor actor;
 };
 
 /// State of a coreapp node: a warm secondary until the primary master
@@ -43,16 +59,12 @@ struct coreapp_node_state {
   std::map<int32_t, owned_shard> shards;
   /// Every shard actor spawned, for stopping them when the node exits
   /// (shared: the exit hook outlives the state).
-  std::shared_ptr<std::vector<caf::actor>> children
-    = std::make_shared<std::vector<caf::actor>>();
-  /// Set when the connection to the upstream was lost; the node's
-  /// heartbeat loop reconnects and sends (upstream_atom, handle).
-  std::shared_ptr<std::atomic<bool>> upstream_lost;
+  std::shared_ptr<std::vector<shard_actor>> children
+    = std::make_shared<std::vector<shard_actor>>();
 };
 
-/// The coreapp node's published actor. Handles activate_atom,
-/// deactivate_atom, ping_atom and send_atom (see protocol.hpp).
-caf::behavior coreapp_node(caf::stateful_actor<coreapp_node_state>* self,
-                           coreapp_config cfg);
+coreapp_node_actor::behavior_type
+coreapp_node(coreapp_node_actor::stateful_pointer<coreapp_node_state> self,
+             coreapp_config cfg);
 
 } // namespace mc

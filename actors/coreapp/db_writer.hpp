@@ -7,7 +7,8 @@
 #include <caf/stateful_actor.hpp>
 #include <pqxx/connection>
 
-#include "actors/protocol/protocol.hpp"
+#include "actors/protocol/errors.hpp"
+#include "actors/protocol/upstream.hpp"
 #include "runtime/store/db_connection.hpp"
 
 
@@ -23,6 +24,8 @@ using sent_atom = caf::atom_constant<caf::atom("sent")>;
 using pending_atom = caf::atom_constant<caf::atom("pending")>;
 /// (callback_atom, shard, kinds, payloads): queue webhook events.
 using callback_atom = caf::atom_constant<caf::atom("callback")>;
+/// (stop_atom): the writer ends.
+using stop_atom = caf::atom_constant<caf::atom("stop")>;
 
 /// State of a database writer: owns one connection of the node's pool and
 /// serialises the shard actors' batched writes onto it.

@@ -20,13 +20,22 @@ enum class mc_errc : uint8_t {
   not_owner,
   /// The shard's queue is full.
   overloaded,
-  /// The upstream refused the session or the submit.
+  /// The upstream refused the session or the submit for a reason that may
+  /// pass (logins refused for a while, no session yet, a closed session):
+  /// log in again and retry.
   upstream_refused,
   /// The database failed.
   database,
   /// A shard-count change is in progress; retry shortly.
   resharding,
+  /// The upstream knows a newer session or epoch for this shard (or a newer
+  /// shard configuration of the account): this owner is fenced off for
+  /// good and must stop, retrying cannot help.
+  upstream_fenced,
 };
+
+/// The name of `code`, as the error renderer prints it.
+const char* to_string(mc_errc code);
 
 /// Makes a CAF error in the "mc" category.
 caf::error make_error(mc_errc code, std::string context = {});

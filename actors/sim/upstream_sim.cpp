@@ -16,7 +16,7 @@ namespace mc {
 
 namespace {
 
-using sim_actor = caf::stateful_actor<upstream_sim_state>;
+using sim_ptr = upstream_sim_actor::stateful_pointer<upstream_sim_state>;
 using time_point = upstream_sim_state::time_point;
 using key = upstream_sim_state::key;
 using outgoing = upstream_sim_state::outgoing;
@@ -41,7 +41,7 @@ int64_t wall_seconds() {
 
 // -- sessions ------------------------------------------------------------------
 
-void close_session(sim_actor* self, const key& k, bool kick) {
+void close_session(sim_ptr self, const key& k, bool kick) {
   auto& st = self->state;
   auto i = st.sessions.find(k);
   if (i == st.sessions.end())
@@ -54,7 +54,7 @@ void close_session(sim_actor* self, const key& k, bool kick) {
   st.sessions.erase(i);
 }
 
-void apply_faults(sim_actor* self) {
+void apply_faults(sim_ptr self) {
   auto& st = self->state;
   auto gen = st.ledger->fault_generation();
   if (gen == st.fault_gen_seen)
@@ -84,7 +84,7 @@ struct batch {
 
 /// Adds `x` to the batch of its session's owner, or parks it if the session
 /// has no owner.
-void route(sim_actor* self, outgoing&& x, std::map<key, batch>& out) {
+void route(sim_ptr self, outgoing&& x, std::map<key, batch>& out) {
   auto& st = self->state;
   auto total = st.shards_total.find(x.account);
   if (total == st.shards_total.end()) {
@@ -112,7 +112,7 @@ void route(sim_actor* self, outgoing&& x, std::map<key, batch>& out) {
                                           std::move(x.text), ts});
 }
 
-void send_batches(sim_actor* self, std::map<key, batch>& out) {
+void send_batches(sim_ptr self, std::map<key, batch>& out) {
   auto& st = self->state;
   uint64_t receipts = 0;
   uint64_t inbound = 0;
@@ -137,7 +137,7 @@ void send_batches(sim_actor* self, std::map<key, batch>& out) {
 }
 
 /// Retries every parked item (after a login made new owners reachable).
-void route_parked(sim_actor* self) {
+void route_parked(sim_ptr self) {
   auto& st = self->state;
   if (st.parked.empty())
     return;
@@ -149,7 +149,7 @@ void route_parked(sim_actor* self) {
   send_batches(self, out);
 }
 
-void schedule_item(sim_actor* self, outgoing&& x) {
+void schedule_item(sim_ptr self, outgoing&& x) {
   auto& st = self->state;
   x.order = st.next_order++;
   st.scheduled.push_back(std::move(x));
@@ -163,7 +163,7 @@ bool inbound_active(const upstream_sim_state& st) {
 /// Arms the tick if there is work and none is armed. Ticks are at least
 /// `tick_ms` apart so receipts go out in batches, and no earlier than the
 /// first scheduled item when only receipts are waiting.
-void arm_tick(sim_actor* self) {
+void arm_tick(sim_ptr self) {
   auto& st = self->state;
   if (st.stopped || st.tick_armed)
     return;
@@ -175,10 +175,10 @@ void arm_tick(sim_actor* self) {
     at = std::max(at, st.scheduled.front().due);
   at = std::max(at, self->clock().now());
   st.tick_armed = true;
-  self->scheduled_send(self, at, tick_atom::value);
+  self->scheduled_send(self, at, caf::tick_atom::value);
 }
 
-void make_inbound(sim_actor* self, time_point now, std::map<key, batch>& out) {
+void make_inbound(sim_ptr self, time_point now, std::map<key, batch>& out) {
   auto& st = self->state;
   if (!st.inbound_started) {
     st.inbound_started = true;
@@ -216,7 +216,7 @@ void make_inbound(sim_actor* self, time_point now, std::map<key, batch>& out) {
   }
 }
 
-void on_tick(sim_actor* self) {
+void on_tick(sim_ptr self) {
   auto& st = self->state;
   st.tick_armed = false;
   if (st.stopped)
@@ -243,13 +243,13 @@ void on_tick(sim_actor* self) {
 /// True if the session that submitted is still live with the same owner and
 /// epoch; an ack for a dropped or kicked session is lost with its connection.
 bool still_current(const upstream_sim_state& st, const key& k,
-                   const caf::actor& owner, int64_t epoch) {
+                   const upstream_owner_actor& owner, int64_t epoch) {
   auto i = st.sessions.find(k);
   return i != st.sessions.end() && i->second.owner == owner
          && i->second.epoch == epoch;
 }
 
-void on_ack(sim_actor* self, uint64_t token) {
+void on_ack(sim_ptr self, uint64_t token) {
   auto& st = self->state;
   auto i = st.acks.find(token);
   if (i == st.acks.end())
@@ -264,19 +264,26 @@ void on_ack(sim_actor* self, uint64_t token) {
       make_error(mc_errc::upstream_refused, "session closed"));
 }
 
-caf::error refuse(sim_actor* self, const char* why) {
+caf::error refuse(sim_ptr self, const char* why) {
   self->state.ledger->count_refused();
   return make_error(mc_errc::upstream_refused, why);
 }
 
-caf::result<caf::ok_atom> on_login(sim_actor* self, const std::string& account,
+/// A refusal for good: a newer session, epoch or shard configuration
+/// exists, so the caller is fenced off.
+caf::error fenced(sim_ptr self, const char* why) {
+  self->state.ledger->count_refused();
+  return make_error(mc_errc::upstream_fenced, why);
+}
+
+caf::result<caf::ok_atom> on_login(sim_ptr self, const std::string& account,
                                    int32_t shard, int64_t epoch,
-                                   int32_t shards_total) {
+                                   int32_t shards_total,
+                                   const upstream_owner_actor& owner) {
   auto& st = self->state;
   apply_faults(self);
-  auto owner = caf::actor_cast<caf::actor>(self->current_sender());
   if (!owner)
-    return refuse(self, "no sender");
+    return refuse(self, "no owner");
   if (self->clock().now() < st.refuse_logins_until)
     return refuse(self, "refusing logins");
   if (shards_total < 1 || shard < 0 || shard >= shards_total)
@@ -291,7 +298,7 @@ caf::result<caf::ok_atom> on_login(sim_actor* self, const std::string& account,
       if (k2.first == account)
         newest_of_account = std::max(newest_of_account, e);
     if (epoch <= newest_of_account)
-      return refuse(self, "stale epoch: older shard configuration");
+      return fenced(self, "stale epoch: older shard configuration");
     std::vector<key> old;
     for (auto& [k2, sess] : st.sessions)
       if (k2.first == account)
@@ -302,11 +309,11 @@ caf::result<caf::ok_atom> on_login(sim_actor* self, const std::string& account,
   }
   auto floor = st.config_floor.find(account);
   if (floor != st.config_floor.end() && epoch < floor->second)
-    return refuse(self, "stale epoch: older shard configuration");
+    return fenced(self, "stale epoch: older shard configuration");
   key k{account, shard};
   auto newest = st.newest_epoch.find(k);
   if (newest != st.newest_epoch.end() && epoch < newest->second)
-    return refuse(self, "stale epoch");
+    return fenced(self, "stale epoch");
   auto live = st.sessions.find(k);
   if (live != st.sessions.end()) {
     if (live->second.epoch == epoch) {
@@ -326,6 +333,7 @@ caf::result<caf::ok_atom> on_login(sim_actor* self, const std::string& account,
     self->monitor(owner);
   }
   s.epoch = epoch;
+  s.client = caf::actor_cast<caf::actor_addr>(self->current_sender());
   st.newest_epoch[k] = epoch;
   st.shards_total[account] = shards_total;
   st.ledger->on_login(account, shard, epoch);
@@ -334,33 +342,26 @@ caf::result<caf::ok_atom> on_login(sim_actor* self, const std::string& account,
   return caf::ok_atom::value;
 }
 
-caf::result<ack_list> on_submit(sim_actor* self, int32_t shard, int64_t epoch,
+caf::result<ack_list> on_submit(sim_ptr self, const std::string& account,
+                                int32_t shard, int64_t epoch,
                                 const std::vector<upstream_message>& msgs) {
   auto& st = self->state;
   apply_faults(self);
-  auto owner = caf::actor_cast<caf::actor>(self->current_sender());
-  // Find the sender's session for this shard (any account).
-  const key* k = nullptr;
-  upstream_sim_state::session* s = nullptr;
-  bool stale = false;
-  for (auto& kv : st.sessions) {
-    if (kv.first.second != shard || kv.second.owner != owner)
-      continue;
-    if (kv.second.epoch == epoch) {
-      k = &kv.first;
-      s = &kv.second;
-      break;
-    }
-    stale = true;
+  auto i = st.sessions.find(key{account, shard});
+  auto sender = caf::actor_cast<caf::actor_addr>(self->current_sender());
+  if (i == st.sessions.end() || i->second.epoch != epoch
+      || i->second.client != sender) {
+    // Fenced off if the shard moved past this epoch (a kicked owner no
+    // longer has a session), else there is simply no session.
+    auto newest = st.newest_epoch.find(key{account, shard});
+    auto floor = st.config_floor.find(account);
+    bool stale = (newest != st.newest_epoch.end() && newest->second > epoch)
+                 || (floor != st.config_floor.end() && floor->second > epoch);
+    return stale ? fenced(self, "stale epoch") : refuse(self, "no session");
   }
-  if (s == nullptr) {
-    // A kicked owner no longer owns a session; tell it that it was fenced
-    // off if any account's shard moved past its epoch.
-    for (auto& kv : st.newest_epoch)
-      if (kv.first.second == shard && kv.second > epoch)
-        stale = true;
-    return refuse(self, stale ? "stale epoch" : "no session");
-  }
+  const key* k = &i->first;
+  auto* s = &i->second;
+  auto owner = s->owner;
   std::vector<bool> fresh;
   st.ledger->accept(k->first, shard, epoch, msgs, fresh);
   auto now = self->clock().now();
@@ -409,7 +410,7 @@ caf::result<ack_list> on_submit(sim_actor* self, int32_t shard, int64_t epoch,
   return promise;
 }
 
-void on_inject(sim_actor* self, const std::string& account,
+void on_inject(sim_ptr self, const std::string& account,
                inbound_message msg) {
   auto& st = self->state;
   auto now = self->clock().now();
@@ -442,8 +443,8 @@ std::string sim_user(int index) {
   return buf;
 }
 
-caf::behavior upstream_sim(caf::stateful_actor<upstream_sim_state>* self,
-                           sim_config cfg, std::shared_ptr<sim_ledger> ledger) {
+upstream_sim_actor::behavior_type
+upstream_sim(sim_ptr self, sim_config cfg, std::shared_ptr<sim_ledger> ledger) {
   auto& st = self->state;
   st.cfg = cfg;
   st.ledger = std::move(ledger);
@@ -467,15 +468,16 @@ caf::behavior upstream_sim(caf::stateful_actor<upstream_sim_state>* self,
   });
   return {
     [self](login_atom, const std::string& account, int32_t shard,
-           int64_t epoch, int32_t shards_total) {
-      return on_login(self, account, shard, epoch, shards_total);
+           int64_t epoch, int32_t shards_total,
+           const upstream_owner_actor& owner) {
+      return on_login(self, account, shard, epoch, shards_total, owner);
     },
-    [self](submit_atom, int32_t shard, int64_t epoch,
-           const std::vector<upstream_message>& msgs) {
-      return on_submit(self, shard, epoch, msgs);
+    [self](submit_atom, const std::string& account, int32_t shard,
+           int64_t epoch, const std::vector<upstream_message>& msgs) {
+      return on_submit(self, account, shard, epoch, msgs);
     },
     [self](sim_ack_atom, uint64_t token) { on_ack(self, token); },
-    [self](tick_atom) { on_tick(self); },
+    [self](caf::tick_atom) { on_tick(self); },
     [self](sim_inject_atom, const std::string& account,
            inbound_message& msg) { on_inject(self, account, std::move(msg)); },
     [self](sim_fault_atom) { apply_faults(self); },
@@ -484,14 +486,14 @@ caf::behavior upstream_sim(caf::stateful_actor<upstream_sim_state>* self,
 }
 
 std::function<void(inbound_message, std::string)>
-make_sim_injector(caf::actor sim) {
+make_sim_injector(upstream_sim_actor sim) {
   return [sim](inbound_message msg, std::string account) {
     caf::anon_send(sim, sim_inject_atom::value, std::move(account),
                    std::move(msg));
   };
 }
 
-std::function<void()> make_sim_fault_notifier(caf::actor sim) {
+std::function<void()> make_sim_fault_notifier(upstream_sim_actor sim) {
   return [sim] { caf::anon_send(sim, sim_fault_atom::value); };
 }
 

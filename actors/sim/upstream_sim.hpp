@@ -2,9 +2,9 @@
 
 /// The upstream simulator: a stand-in for the WhatsApp messaging servers.
 ///
-/// One actor serves many accounts and shards through the upstream interface
-/// of protocol.hpp (login_atom, submit_atom; it sends kicked_atom,
-/// receipt_atom and inbound_atom to session owners). It models what matters
+/// One actor serves many accounts and shards through `upstream_actor`
+/// (actors/protocol/upstream.hpp: login and submit; it pushes kicked,
+/// receipt and inbound to session owners). It models what matters
 /// to multiconnect: one live session per (account, shard) fenced by epochs,
 /// idempotent accept by message id, a per-session throughput cap and ack
 /// latency, delayed delivered/read receipts, inbound messages from simulated
@@ -27,9 +27,11 @@
 #include <caf/behavior.hpp>
 #include <caf/event_based_actor.hpp>
 #include <caf/stateful_actor.hpp>
+#include <caf/typed_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
 #include <caf/typed_response_promise.hpp>
 
-#include "actors/protocol/protocol.hpp"
+#include "actors/protocol/upstream.hpp"
 #include "actors/sim/sim_ledger.hpp"
 
 namespace mc {
@@ -44,6 +46,17 @@ using sim_ack_atom = caf::atom_constant<caf::atom("sim_ack")>;
 using sim_inject_atom = caf::atom_constant<caf::atom("sim_inject")>;
 /// (sim_fault_atom): fault requests are pending in the ledger; apply now.
 using sim_fault_atom = caf::atom_constant<caf::atom("sim_fault")>;
+/// (stop_atom): stops all timers (receipts and inbound stop flowing); the
+/// actor stays alive for queries. An exit message stops and terminates.
+using stop_atom = caf::atom_constant<caf::atom("stop")>;
+
+/// The simulator's full interface: the upstream plus its local messages.
+using upstream_sim_actor = upstream_actor::extend<
+  caf::reacts_to<sim_ack_atom, uint64_t>,
+  caf::reacts_to<caf::tick_atom>,
+  caf::reacts_to<sim_inject_atom, std::string, inbound_message>,
+  caf::reacts_to<sim_fault_atom>,
+  caf::reacts_to<stop_atom>>;
 
 /// Knobs of the simulator; see runtime/options.hpp for their flags.
 struct sim_config {
@@ -77,7 +90,10 @@ struct upstream_sim_state {
 
   /// A live session.
   struct session {
-    caf::actor owner;
+    upstream_owner_actor owner;
+    /// The actor that logged in (the owner or its session actor): the
+    /// only one whose submits the session takes.
+    caf::actor_addr client;
     int64_t epoch = 0;
     /// When the session's rate cap lets the next message through.
     time_point next_free{};
@@ -88,7 +104,7 @@ struct upstream_sim_state {
     caf::typed_response_promise<std::vector<std::string>> promise;
     std::vector<std::string> ids;
     key session_key;
-    caf::actor owner;
+    upstream_owner_actor owner;
     int64_t epoch = 0;
   };
 
@@ -145,25 +161,21 @@ struct upstream_sim_state {
   static inline const char* name = "upstream_sim";
 };
 
-/// Spawn with `sys.spawn(upstream_sim, cfg, ledger)`.
-///
-/// Handles:
-/// - `(login_atom, account, shard, epoch, shards_total) -> ok_atom | error`
-/// - `(submit_atom, shard, epoch, std::vector<upstream_message>)
-///     -> std::vector<std::string> | error`
-/// - `(sim_inject_atom, account, inbound_message)`, `(sim_fault_atom)`
-/// - `(stop_atom)`: stops all timers (receipts and inbound stop flowing); the
-///   actor stays alive for queries. An exit message stops and terminates.
-caf::behavior upstream_sim(caf::stateful_actor<upstream_sim_state>* self,
-                           sim_config cfg, std::shared_ptr<sim_ledger> ledger);
+/// Spawn with `sys.spawn(upstream_sim, cfg, ledger)`. Refusals are
+/// mc_errc::upstream_fenced for a newer epoch or shard configuration,
+/// mc_errc::upstream_refused otherwise (logins refused for a while, no
+/// session, a session closed before its ack, an epoch in use).
+upstream_sim_actor::behavior_type
+upstream_sim(upstream_sim_actor::stateful_pointer<upstream_sim_state> self,
+             sim_config cfg, std::shared_ptr<sim_ledger> ledger);
 
 /// Returns a thread-safe function that injects an inbound message into `sim`
 /// (for `sim_query_server`).
 std::function<void(inbound_message, std::string)>
-make_sim_injector(caf::actor sim);
+make_sim_injector(upstream_sim_actor sim);
 
 /// Returns a thread-safe function that tells `sim` to apply pending fault
 /// requests now (for `sim_query_server`).
-std::function<void()> make_sim_fault_notifier(caf::actor sim);
+std::function<void()> make_sim_fault_notifier(upstream_sim_actor sim);
 
 } // namespace mc

@@ -51,9 +51,11 @@ void send_batch(self_ptr self, gateway_batch&& b) {
   auto no = st.next_batch++;
   st.waiting.emplace(no, std::move(b.done));
   st.by_node[addr].insert(no);
-  self->request(b.node, b.timeout, send_batch_atom::value, std::move(b.items))
+  // Typed, so the message is checked against the node's send interface.
+  auto node = caf::actor_cast<send_actor>(b.node);
+  self->request(node, b.timeout, send_batch_atom::value, std::move(b.items))
     .then(
-      [=](const std::vector<int32_t>& codes) {
+      [=](const send_codes& codes) {
         auto done = take(self, no, addr);
         for (size_t i = 0; i < done.size(); ++i) {
           if (i < codes.size() && codes[i] == 0)
@@ -127,12 +129,12 @@ caf::behavior lingering_send_gateway(
         // arrived meanwhile leaves in one batch.
         st.flush_scheduled = true;
         if (st.linger.count() > 0)
-          self->delayed_send(self, st.linger, flush_atom::value);
+          self->delayed_send(self, st.linger, caf::flush_atom::value);
         else
-          self->send(self, flush_atom::value);
+          self->send(self, caf::flush_atom::value);
       }
     },
-    [=](flush_atom) { flush(self); },
+    [=](caf::flush_atom) { flush(self); },
   };
 }
 

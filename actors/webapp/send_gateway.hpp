@@ -14,7 +14,8 @@
 #include <caf/error.hpp>
 #include <caf/stateful_actor.hpp>
 
-#include "actors/protocol/protocol.hpp"
+#include "actors/protocol/send.hpp"
+#include "actors/protocol/timeouts.hpp"
 
 namespace mc {
 
@@ -32,7 +33,7 @@ struct send_job {
   std::string recipient;
   std::string body;
   caf::actor node;
-  std::chrono::milliseconds timeout{5000};
+  std::chrono::milliseconds timeout{timeouts::webapp_send};
   std::shared_ptr<std::promise<send_outcome>> done;
 };
 
@@ -41,7 +42,7 @@ struct gateway_batch {
   caf::actor node;
   std::vector<send_item> items;
   std::vector<std::shared_ptr<std::promise<send_outcome>>> done;
-  std::chrono::milliseconds timeout{5000};
+  std::chrono::milliseconds timeout{timeouts::webapp_send};
 };
 
 /// State of a send gateway: bridges the webapp's HTTP threads to the

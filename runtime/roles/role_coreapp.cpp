@@ -4,7 +4,6 @@
 
 #include "actors/coreapp/coreapp_node.hpp"
 #include "actors/coreapp/db_writer.hpp"
-#include "actors/protocol/protocol.hpp"
 #include "actors/coreapp/webhook_dispatcher.hpp"
 #include "runtime/log.hpp"
 #include "runtime/roles/node_config.hpp"
@@ -57,7 +56,7 @@ int run_coreapp(const options& opts) {
     return 0;
   coreapp_config cc;
   cc.node_id = opts.node_id;
-  cc.upstream = upstream;
+  cc.upstream = caf::actor_cast<upstream_actor>(upstream);
   cc.settings = std::make_shared<settings_cache>();
   cc.upstream_lost = std::make_shared<std::atomic<bool>>(false);
   db.with([&](pqxx::connection& c) {
@@ -72,11 +71,16 @@ int run_coreapp(const options& opts) {
   webhook_dispatcher_config wc;
   wc.node_id = opts.node_id;
   wc.db_uri = opts.db_uri;
-  wc.node = node;
+  wc.node = caf::actor_cast<caf::actor>(node);
   wc.settings = cc.settings;
   auto dispatcher = sys.spawn<caf::detached>(webhook_dispatcher, wc);
-  auto port = sys.middleman().publish(node, opts.caf_port,
-                                      opts.bind_host.c_str(), true);
+  // Published dynamically typed: peers connect with an untyped
+  // remote_actor and cast to the interface they speak (cluster_node_actor,
+  // send_actor); CAF's connect-time interface match would need every type
+  // of the signatures registered by name on both ends.
+  auto port = sys.middleman().publish(caf::actor_cast<caf::actor>(node),
+                                      opts.caf_port, opts.bind_host.c_str(),
+                                      true);
   if (!port) {
     log_error(opts.node_id, "cannot listen on ", opts.bind_host, ":",
               opts.caf_port, ": ", sys.render(port.error()));
@@ -112,7 +116,8 @@ int run_coreapp(const options& opts) {
       return;
     auto fresh = connect_upstream(sys, opts, db);
     if (fresh)
-      caf::anon_send(node, upstream_atom::value, fresh);
+      caf::anon_send(node, upstream_atom::value,
+                     caf::actor_cast<upstream_actor>(fresh));
   };
   run_heartbeats(opts, db, self, state, cc.settings, reconnect);
   caf::anon_send(dispatcher, stop_atom::value);

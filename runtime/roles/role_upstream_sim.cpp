@@ -1,7 +1,6 @@
 #include <caf/all.hpp>
 #include <caf/io/middleman.hpp>
 
-#include "actors/protocol/protocol.hpp"
 #include "actors/sim/upstream_sim.hpp"
 #include "http/sim_query_server.hpp"
 #include "runtime/log.hpp"
@@ -24,8 +23,11 @@ int run_upstream_sim(const options& opts) {
   sc.users = opts.sim_users;
   auto ledger = std::make_shared<sim_ledger>();
   auto sim = sys.spawn(upstream_sim, sc, ledger);
-  auto port = sys.middleman().publish(sim, opts.caf_port,
-                                      opts.bind_host.c_str(), true);
+  // Published dynamically typed, like the coreapp node: a coreapp connects
+  // with an untyped remote_actor and casts to upstream_actor.
+  auto port = sys.middleman().publish(caf::actor_cast<caf::actor>(sim),
+                                      opts.caf_port, opts.bind_host.c_str(),
+                                      true);
   if (!port) {
     log_error(opts.node_id, "cannot listen on ", opts.bind_host, ":",
               opts.caf_port, ": ", sys.render(port.error()));

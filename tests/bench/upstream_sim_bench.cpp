@@ -14,7 +14,8 @@
 
 #include <caf/all.hpp>
 
-#include "actors/protocol/protocol.hpp"
+#include "actors/protocol/register.hpp"
+#include "actors/protocol/upstream.hpp"
 #include "actors/sim/upstream_sim.hpp"
 
 using namespace mc;
@@ -36,7 +37,8 @@ struct shard_state {
 
 /// Logs in, then keeps `window` batches in flight until `quota` are acked.
 caf::behavior bench_shard(caf::stateful_actor<shard_state>* self,
-                          caf::actor sim, int32_t shard, int32_t shards,
+                          upstream_sim_actor sim, int32_t shard,
+                          int32_t shards,
                           int64_t quota, int batch, int window,
                           std::shared_ptr<std::atomic<int64_t>> done) {
   auto send_one = std::make_shared<std::function<void()>>();
@@ -50,8 +52,8 @@ caf::behavior bench_shard(caf::stateful_actor<shard_state>* self,
                                       + std::to_string(st.next),
                                     "1631555" + std::to_string(st.next % 9999),
                                     "body"});
-    self->request(sim, caf::infinite, submit_atom::value, shard, int64_t{1},
-                  std::move(xs))
+    self->request(sim, caf::infinite, submit_atom::value, std::string{"bench"},
+                  shard, int64_t{1}, std::move(xs))
       .then(
         [=](const std::vector<std::string>& ids) {
           self->state.acked += static_cast<int64_t>(ids.size());
@@ -66,7 +68,8 @@ caf::behavior bench_shard(caf::stateful_actor<shard_state>* self,
         });
   };
   self->request(sim, caf::infinite, login_atom::value, std::string{"bench"},
-                shard, int64_t{1}, shards)
+                shard, int64_t{1}, shards,
+                caf::actor_cast<upstream_owner_actor>(self))
     .then([=](caf::ok_atom) {
       for (int i = 0; i < window; ++i)
         (*send_one)();
@@ -75,6 +78,11 @@ caf::behavior bench_shard(caf::stateful_actor<shard_state>* self,
     [=](receipt_atom, int32_t, const std::vector<upstream_receipt>& xs) {
       self->state.receipts += static_cast<int64_t>(xs.size());
     },
+    [=](kicked_atom, int32_t, int64_t) {
+      std::fprintf(stderr, "session kicked\n");
+      std::exit(1);
+    },
+    [=](inbound_atom, int32_t, const std::vector<inbound_message>&) {},
     [=](stop_atom) { self->quit(); },
   };
 }

@@ -9,7 +9,10 @@
 
 #include "actors/coreapp/coreapp_node.hpp"
 #include "actors/coreapp/db_writer.hpp"
-#include "actors/protocol/protocol.hpp"
+#include "actors/protocol/cluster.hpp"
+#include "actors/protocol/register.hpp"
+#include "actors/protocol/send.hpp"
+#include "actors/protocol/upstream.hpp"
 #include "runtime/settings_cache.hpp"
 
 /// Deterministic scenarios for the coreapp node: activation, routing of
@@ -61,11 +64,11 @@ struct ok_upstream_state {
 caf::behavior ok_upstream(caf::stateful_actor<ok_upstream_state>* self) {
   return {
     [=](login_atom, const std::string&, int32_t shard, int64_t epoch,
-        int32_t) {
+        int32_t, const upstream_owner_actor&) {
       self->state.logins.emplace_back(shard, epoch);
       return caf::ok_atom::value;
     },
-    [=](submit_atom, int32_t, int64_t,
+    [=](submit_atom, const std::string&, int32_t, int64_t,
         const std::vector<upstream_message>& msgs) {
       std::vector<std::string> ids;
       for (auto& m : msgs)
@@ -88,7 +91,8 @@ struct pong {
   std::vector<shard_epoch> running;
 };
 
-using node_actor = caf::stateful_actor<coreapp_node_state>;
+using node_actor = caf::stateful_actor<coreapp_node_state,
+                                       coreapp_node_actor::base>;
 
 struct fixture : test_coordinator_fixture<node_test_config> {
   caf::actor writer = sys.spawn(ok_writer);
@@ -100,11 +104,10 @@ struct fixture : test_coordinator_fixture<node_test_config> {
   fixture() {
     coreapp_config cfg;
     cfg.node_id = "core-1";
-    cfg.account = "acc";
     cfg.writers = {writer};
-    cfg.upstream = upstream;
+    cfg.upstream = caf::actor_cast<upstream_actor>(upstream);
     cfg.settings = std::make_shared<settings_cache>();
-    node = sys.spawn(coreapp_node, std::move(cfg));
+    node = caf::actor_cast<caf::actor>(sys.spawn(coreapp_node, std::move(cfg)));
     consume_messages();
   }
 
@@ -117,7 +120,7 @@ struct fixture : test_coordinator_fixture<node_test_config> {
 
   caf::error activate(int32_t shard, int64_t epoch, int32_t total = 4) {
     auto h = self->request(node, caf::infinite, activate_atom::value, shard,
-                           epoch, total);
+                           epoch, total, std::string{"acc"});
     settle();
     caf::error result;
     h.receive([](caf::ok_atom) {}, [&](caf::error& err) { result = err; });
@@ -156,18 +159,13 @@ struct fixture : test_coordinator_fixture<node_test_config> {
     return result;
   }
 
-  /// One plain (send_atom, shard, epoch, id, recipient, body) to the node.
-  send_result send_single(int32_t shard, int64_t epoch, const std::string& id) {
-    auto h = self->request(node, caf::infinite, send_atom::value, shard, epoch,
-                           id, std::string{"16315550000"}, std::string{"hi"});
+  /// The (shard, epoch) list the node answers a status request with.
+  std::vector<int32_t> status() {
+    auto h = self->request(node, caf::infinite, status_atom::value);
     settle();
-    send_result result;
-    h.receive(
-      [&](std::string& got) {
-        result.accepted = true;
-        result.id = got;
-      },
-      [&](caf::error& err) { result.err = err; });
+    std::vector<int32_t> result;
+    h.receive([&](std::vector<int32_t>& shards) { result = std::move(shards); },
+              [&](caf::error& err) { FAIL("status failed: " << sys.render(err)); });
     return result;
   }
 
@@ -187,7 +185,8 @@ struct fixture : test_coordinator_fixture<node_test_config> {
   caf::actor shard_actor_of(int32_t shard) {
     auto& shards = deref<node_actor>(node).state.shards;
     auto i = shards.find(shard);
-    return i == shards.end() ? caf::actor{} : i->second.actor;
+    return i == shards.end() ? caf::actor{}
+                             : caf::actor_cast<caf::actor>(i->second.actor);
   }
 
   ok_writer_state& w() {
@@ -200,7 +199,7 @@ struct fixture : test_coordinator_fixture<node_test_config> {
     std::vector<caf::actor> shards;
     if (node_alive)
       for (auto& kv : deref<node_actor>(node).state.shards)
-        shards.push_back(kv.second.actor);
+        shards.push_back(caf::actor_cast<caf::actor>(kv.second.actor));
     for (auto& s : shards)
       caf::anon_send_exit(s, caf::exit_reason::user_shutdown);
     consume_messages();
@@ -243,23 +242,57 @@ TEST_CASE_FIXTURE(fixture, "an activated shard serves its (shard, epoch)") {
     CHECK(is(r.err, mc_errc::not_owner));
   }
   CHECK(w().commits.size() == 1);
-  // The node refuses plain send_atom requests for shards it does not serve
-  // itself, without asking a shard.
-  auto single = send_single(1, 5, "stray-single");
-  CHECK_FALSE(single.accepted);
-  CHECK(is(single.err, mc_errc::not_owner));
-  CHECK(w().commits.size() == 1);
 }
 
-// Regression (was a bug, now fixed; actors/shard.cpp:271-276): the shard never answers a plain send_atom
-// (its stored response promise is the invalid second one; see the skipped
-// case in shard_test.cpp). The node delegates send_atom to the shard, so the
-// requester here gets no answer at all.
-TEST_CASE_FIXTURE(fixture, "a plain send_atom through the node is answered") {
+// The node splits one batch by (shard, epoch): each part goes to its shard
+// (or is refused here), and the reply has one code per item, in item order.
+TEST_CASE_FIXTURE(fixture, "a mixed batch is split by shard and answered "
+                           "in item order") {
   REQUIRE_FALSE(activate(2, 5));
-  auto r = send_single(2, 5, "m1");
-  CHECK(r.accepted);
-  CHECK(r.id == "m1");
+  REQUIRE_FALSE(activate(3, 5));
+  std::vector<send_item> items{
+    send_item{2, 5, "a", "16315550000", "hi"},
+    send_item{1, 5, "stray", "16315550000", "hi"},
+    send_item{3, 5, "b", "16315550001", "hi"},
+    send_item{2, 5, "c", "16315550000", "hi"},
+    send_item{3, 4, "old", "16315550001", "hi"}};
+  auto h = self->request(node, caf::infinite, send_batch_atom::value, items);
+  settle();
+  send_codes codes;
+  h.receive([&](send_codes& xs) { codes = std::move(xs); },
+            [&](caf::error& err) { FAIL("batch failed: " << sys.render(err)); });
+  CHECK(codes
+        == send_codes{0, code_of(mc_errc::not_owner), 0, 0,
+                      code_of(mc_errc::not_owner)});
+  REQUIRE(w().commits.size() == 2);
+  CHECK(w().commit_keys[0] == std::make_pair(int32_t{2}, int64_t{5}));
+  CHECK(w().commits[0] == std::vector<std::string>{"a", "c"});
+  CHECK(w().commits[1] == std::vector<std::string>{"b"});
+  CHECK(status() == std::vector<int32_t>{2, 3});
+}
+
+TEST_CASE_FIXTURE(fixture, "a deactivate drains the shard, then answers") {
+  REQUIRE_FALSE(activate(2, 5));
+  auto s = shard_actor_of(2);
+  REQUIRE(s);
+  REQUIRE(send(2, 5, "a").accepted);
+  // An older epoch is not the one running: ok, and nothing stops.
+  auto older = self->request(node, caf::infinite, deactivate_atom::value,
+                             int32_t{2}, int64_t{4});
+  settle();
+  older.receive([](caf::ok_atom) {},
+                [&](caf::error& err) { FAIL(sys.render(err)); });
+  CHECK(shard_actor_of(2) == s);
+  auto h = self->request(node, caf::infinite, deactivate_atom::value,
+                         int32_t{2}, int64_t{5});
+  settle();
+  h.receive([](caf::ok_atom) {},
+            [&](caf::error& err) { FAIL(sys.render(err)); });
+  CHECK_FALSE(shard_actor_of(2));
+  CHECK(ping().running.empty());
+  auto r = send(2, 5, "b", s);
+  CHECK_FALSE(r.accepted);
+  CHECK(is_receiver_down(r.err));
 }
 
 TEST_CASE_FIXTURE(fixture, "ping answers pong with owned shards and epochs") {

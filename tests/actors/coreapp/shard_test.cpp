@@ -10,9 +10,12 @@
 #include <caf/all.hpp>
 
 #include "actors/coreapp/db_writer.hpp"
-#include "actors/protocol/protocol.hpp"
-#include "runtime/settings_cache.hpp"
 #include "actors/coreapp/shard.hpp"
+#include "actors/protocol/register.hpp"
+#include "actors/protocol/send.hpp"
+#include "actors/protocol/timeouts.hpp"
+#include "actors/protocol/upstream.hpp"
+#include "runtime/settings_cache.hpp"
 
 /// Deterministic scenarios for the shard actor: group commit, fencing,
 /// overload, resume order and the upstream window. The real db_writer needs
@@ -131,29 +134,41 @@ caf::behavior fake_writer(writer_actor* self) {
 
 // -- fake upstream ----------------------------------------------------------------
 
-/// A scripted upstream session: acks every submit with its ids unless the
-/// next scripted outcome is an error, and records what was submitted.
+/// A scripted upstream: acks every submit with its ids unless the next
+/// scripted outcome is an error, and records what was submitted.
 struct fake_upstream_state {
   static inline const char* name = "fake_upstream";
   /// When set, logins wait for (release_atom, login_atom).
   bool hold_login = false;
+  /// Outcomes of the next logins, oldest first; a default error means ok.
+  std::deque<caf::error> login_script;
   /// Outcomes of the next submits, oldest first; a default error means ack.
   std::deque<caf::error> submit_script;
   /// (shard, epoch) of every login.
   std::vector<std::pair<int32_t, int64_t>> logins;
+  /// The owner named by every login.
+  std::vector<upstream_owner_actor> owners;
   /// Ids of every submit, in arrival order.
   std::vector<std::vector<std::string>> submits;
   std::deque<caf::response_promise> held_logins;
 };
 
-using upstream_actor = caf::stateful_actor<fake_upstream_state>;
+using fake_upstream_actor = caf::stateful_actor<fake_upstream_state>;
 
-caf::behavior fake_upstream(upstream_actor* self) {
+caf::behavior fake_upstream(fake_upstream_actor* self) {
   return {
     [=](login_atom, const std::string&, int32_t shard, int64_t epoch,
-        int32_t) -> caf::result<caf::ok_atom> {
+        int32_t, const upstream_owner_actor& owner)
+      -> caf::result<caf::ok_atom> {
       auto& st = self->state;
       st.logins.emplace_back(shard, epoch);
+      st.owners.push_back(owner);
+      if (!st.login_script.empty()) {
+        auto err = std::move(st.login_script.front());
+        st.login_script.pop_front();
+        if (err)
+          return err;
+      }
       if (st.hold_login) {
         auto rp = self->make_response_promise<caf::ok_atom>();
         st.held_logins.push_back(rp);
@@ -169,7 +184,7 @@ caf::behavior fake_upstream(upstream_actor* self) {
       st.held_logins.pop_front();
       rp.deliver(caf::ok_atom::value);
     },
-    [=](submit_atom, int32_t, int64_t,
+    [=](submit_atom, const std::string&, int32_t, int64_t,
         const std::vector<upstream_message>& msgs)
       -> caf::result<std::vector<std::string>> {
       auto& st = self->state;
@@ -198,54 +213,49 @@ struct answer {
   caf::error err;
 };
 
-/// Plays the webapp: turns (send_atom, shard, epoch, id) into a request to
-/// its target and records the answers in arrival order. Event-based, so a
-/// test can look at "not answered yet" without blocking. By default it uses
-/// the batched protocol the send gateway speaks (send_batch_atom with one
-/// item); with `single` it sends a plain send_atom.
+/// Test-only: (request_atom, shard, epoch, ids) makes the requester send
+/// one batch with an item per id.
+using request_atom = caf::atom_constant<caf::atom("request")>;
+
+/// Plays the webapp: turns (request_atom, shard, epoch, ids) into one
+/// (send_batch_atom, shard, epoch, items) request to its target, the
+/// protocol the coreapp node speaks to a shard, and records one answer per
+/// item in arrival order. Event-based, so a test can look at "not answered
+/// yet" without blocking.
 struct requester_state {
   static inline const char* name = "requester";
   std::vector<answer> answers;
 };
 
 caf::behavior requester(caf::stateful_actor<requester_state>* self,
-                        caf::actor target, bool single) {
-  auto on_error = [=](const std::string& id) {
-    return [=](caf::error& err) {
-      self->state.answers.push_back({id, false, {}, std::move(err)});
-    };
-  };
+                        caf::actor target) {
   return {
-    [=](send_atom, int32_t shard, int64_t epoch, const std::string& id) {
-      std::string recipient = "16315550000";
-      std::string body = "body of " + id;
-      if (single) {
-        self
-          ->request(target, caf::infinite, send_atom::value, shard, epoch, id,
-                    recipient, body)
-          .then(
-            [=](std::string& got) {
-              self->state.answers.push_back({id, true, std::move(got), {}});
-            },
-            on_error(id));
-        return;
-      }
-      std::vector<send_item> items{send_item{shard, epoch, id, recipient, body}};
+    [=](request_atom, int32_t shard, int64_t epoch,
+        const std::vector<std::string>& ids) {
+      std::vector<send_item> items;
+      for (auto& id : ids)
+        items.push_back(
+          send_item{shard, epoch, id, "16315550000", "body of " + id});
       self
-        ->request(target, caf::infinite, send_batch_atom::value, shard, epoch,
-                  std::move(items))
+        ->request(caf::actor_cast<shard_send_actor>(target), caf::infinite,
+                  send_batch_atom::value, shard, epoch, std::move(items))
         .then(
-          [=](std::vector<int32_t>& codes) {
-            if (codes.size() == 1 && codes[0] == 0)
-              self->state.answers.push_back({id, true, id, {}});
-            else
-              self->state.answers.push_back(
-                {id, false, {},
-                 codes.size() == 1
-                   ? make_error(static_cast<mc_errc>(codes[0]))
-                   : caf::make_error(caf::sec::unexpected_response)});
+          [=](send_codes& codes) {
+            for (size_t i = 0; i < ids.size(); ++i) {
+              if (i < codes.size() && codes[i] == 0)
+                self->state.answers.push_back({ids[i], true, ids[i], {}});
+              else
+                self->state.answers.push_back(
+                  {ids[i], false, {},
+                   i < codes.size()
+                     ? make_error(static_cast<mc_errc>(codes[i]))
+                     : caf::make_error(caf::sec::unexpected_response)});
+            }
           },
-          on_error(id));
+          [=](caf::error& err) {
+            for (auto& id : ids)
+              self->state.answers.push_back({id, false, {}, err});
+          });
     },
   };
 }
@@ -298,8 +308,6 @@ struct fixture : test_coordinator_fixture<shard_test_config> {
     = std::make_shared<settings_cache>();
   caf::actor shard;
   caf::actor client;
-  /// Clients of the shard: the batched one (default) and a single-send one.
-  caf::actor single_client;
 
   fixture() {
     consume_messages(); // let the fakes initialise
@@ -315,26 +323,27 @@ struct fixture : test_coordinator_fixture<shard_test_config> {
     cfg.account = "acc";
     cfg.node_id = "core-test";
     cfg.writer = writer;
-    cfg.upstream = upstream;
+    cfg.upstream = caf::actor_cast<upstream_actor>(upstream);
     cfg.settings = settings;
     cfg.limits = limits;
-    shard = sys.spawn(shard_actor, std::move(cfg));
-    client = sys.spawn(requester, shard, false);
-    single_client = sys.spawn(requester, shard, true);
+    shard = caf::actor_cast<caf::actor>(sys.spawn(shard_impl, std::move(cfg)));
+    client = sys.spawn(requester, shard);
     caf::anon_send(watch, shard);
     consume_messages();
   }
 
-  /// Queues one send at the requester; nothing runs until the test says so.
+  /// Queues one send (a batch of one) at the requester; nothing runs until
+  /// the test says so.
   void send(const std::string& id, int32_t shard_no = own_shard,
             int64_t epoch = own_epoch) {
-    caf::anon_send(client, send_atom::value, shard_no, epoch, id);
+    send_batch({id}, shard_no, epoch);
   }
 
-  /// The same as a plain (send_atom, ...) request.
-  void send_single(const std::string& id, int32_t shard_no = own_shard,
-                   int64_t epoch = own_epoch) {
-    caf::anon_send(single_client, send_atom::value, shard_no, epoch, id);
+  /// Queues one batch with an item per id at the requester.
+  void send_batch(std::vector<std::string> ids, int32_t shard_no = own_shard,
+                  int64_t epoch = own_epoch) {
+    caf::anon_send(client, request_atom::value, shard_no, epoch,
+                   std::move(ids));
   }
 
   fake_writer_state& w() {
@@ -342,16 +351,11 @@ struct fixture : test_coordinator_fixture<shard_test_config> {
   }
 
   fake_upstream_state& up() {
-    return deref<upstream_actor>(upstream).state;
+    return deref<fake_upstream_actor>(upstream).state;
   }
 
   std::vector<answer>& answers() {
     return deref<caf::stateful_actor<requester_state>>(client).state.answers;
-  }
-
-  std::vector<answer>& single_answers() {
-    return deref<caf::stateful_actor<requester_state>>(single_client)
-      .state.answers;
   }
 
   /// True once the watcher saw the shard terminate.
@@ -371,7 +375,7 @@ struct fixture : test_coordinator_fixture<shard_test_config> {
   ~fixture() override {
     // The shard re-arms nothing while its peers answer, but a held commit
     // or a pending retry would outlive the case: end everyone first.
-    for (auto* a : {&shard, &client, &single_client, &writer, &upstream, &watch})
+    for (auto* a : {&shard, &client, &writer, &upstream, &watch})
       if (*a)
         caf::anon_send_exit(*a, caf::exit_reason::user_shutdown);
     consume_messages();
@@ -634,14 +638,13 @@ TEST_CASE_FIXTURE(fixture, "a send for another shard or epoch is not_owner") {
   }
   CHECK(answers()[3].id == "mine");
   CHECK(answers()[3].accepted);
-  // The plain send_atom protocol refuses the same way.
-  send_single("single-old-epoch", own_shard, own_epoch - 1);
-  send_single("single-other-shard", own_shard + 1, own_epoch);
+  // A batch of several items is refused as a whole, one code per item.
+  send_batch({"batch-old-1", "batch-old-2"}, own_shard, own_epoch - 1);
   consume_messages();
-  REQUIRE(single_answers().size() == 2);
-  for (auto& a : single_answers()) {
-    CHECK_FALSE(a.accepted);
-    CHECK(is(a.err, mc_errc::not_owner));
+  REQUIRE(answers().size() == 6);
+  for (size_t i = 4; i < 6; ++i) {
+    CHECK_FALSE(answers()[i].accepted);
+    CHECK(is(answers()[i].err, mc_errc::not_owner));
   }
   // Refused sends are not written; the shard keeps serving.
   REQUIRE(w().commits.size() == 1);
@@ -696,24 +699,126 @@ TEST_CASE_FIXTURE(fixture,
   CHECK_FALSE(shard_down());
 }
 
-// Regression (was a bug, now fixed; actors/shard.cpp:271-276, send_atom handler): the handler first calls
-// `make_response_promise<std::string>()`, which takes the request's sender
-// and marks the request answered, then stores a second, untyped
-// `make_response_promise()` in the batch. In CAF 0.17 that second call
-// returns an invalid promise (local_actor.hpp: "if (... mid.is_answered())
-// return {};"), and the valid typed one is only returned from the handler
-// (a delegated result, sends nothing). So a plain send_atom is committed and
-// submitted upstream but never answered: its client waits for its timeout
-// (the coreapp node delegates send_atom to the shard, so this reaches the
-// node's send_atom path too). The batched path (send_batch_atom) is fine.
+// The send path has one shape: a batch per (shard, epoch). A batch of many
+// items is one group commit, and each item is answered with its own code
+// once that commit is done (this replaces the former single-send cases).
 TEST_CASE_FIXTURE(fixture,
-                  "a plain send_atom is answered with its id after commit") {
+                  "a batch is one group commit answered item by item") {
   start();
-  send_single("s1");
+  w().hold_commits = true;
+  send_batch({"s1", "s2", "s3"});
   consume_messages();
   REQUIRE(w().commits.size() == 1);
-  CHECK(ids_of(w().commits[0]) == strings{"s1"});
-  REQUIRE(single_answers().size() == 1);
-  CHECK(single_answers()[0].accepted);
-  CHECK(single_answers()[0].value == "s1");
+  CHECK(ids_of(w().commits[0]) == strings{"s1", "s2", "s3"});
+  CHECK(answers().empty());
+  release_commit();
+  REQUIRE(answers().size() == 3);
+  for (size_t i = 0; i < 3; ++i) {
+    CHECK(answers()[i].accepted);
+    CHECK(answers()[i].value == "s" + std::to_string(i + 1));
+  }
+  CHECK(flat(up().submits) == strings{"s1", "s2", "s3"});
+}
+
+TEST_CASE_FIXTURE(fixture, "the login names the shard as the session owner") {
+  start();
+  REQUIRE(up().owners.size() == 1);
+  CHECK(up().owners[0].address() == shard.address());
+}
+
+TEST_CASE_FIXTURE(fixture,
+                  "a refused login is retried, a fenced one stops the shard") {
+  up().login_script.push_back(make_error(mc_errc::upstream_refused));
+  up().login_script.push_back(make_error(mc_errc::upstream_fenced));
+  start();
+  REQUIRE(up().logins.size() == 1);
+  CHECK_FALSE(shard_down());
+  // A refusal that may pass: the session logs in again after the retry
+  // delay, and this time the upstream says a newer session exists.
+  advance_time(100ms);
+  consume_messages();
+  REQUIRE(up().logins.size() == 2);
+  CHECK(shard_down());
+  send("late");
+  consume_messages();
+  REQUIRE(answers().size() == 1);
+  CHECK_FALSE(answers()[0].accepted);
+  CHECK(w().commits.empty());
+}
+
+TEST_CASE_FIXTURE(fixture, "a fenced submit stops the shard") {
+  up().submit_script.push_back(make_error(mc_errc::upstream_fenced));
+  start();
+  send("a");
+  consume_messages();
+  REQUIRE(answers().size() == 1);
+  CHECK(answers()[0].accepted); // committed before the submit failed
+  REQUIRE(up().submits.size() == 1);
+  CHECK(shard_down());
+  CHECK(up().logins.size() == 1); // no login again: retrying cannot help
+}
+
+TEST_CASE_FIXTURE(fixture, "a refused submit logs in again and resends") {
+  up().submit_script.push_back(make_error(mc_errc::upstream_refused));
+  start();
+  send("a");
+  consume_messages();
+  REQUIRE(up().submits.size() == 1);
+  CHECK(up().logins.size() == 1);
+  advance_time(100ms);
+  consume_messages();
+  CHECK(up().logins.size() == 2);
+  CHECK(flat(up().submits) == strings{"a", "a"});
+  CHECK_FALSE(shard_down());
+}
+
+TEST_CASE_FIXTURE(fixture,
+                  "a drain refuses new sends and answers after the commit") {
+  start();
+  w().hold_commits = true;
+  send("a");
+  consume_messages();
+  send("b");
+  consume_messages();
+  REQUIRE(w().commits.size() == 1);
+  auto self_drain = sys.spawn([=](caf::event_based_actor* self) {
+    self->request(caf::actor_cast<shard_actor>(shard), caf::infinite,
+                  drain_atom::value)
+      .then([](caf::ok_atom) {}, [](caf::error&) {});
+  });
+  consume_messages();
+  // b waited for the next commit: never accepted, told to retry.
+  REQUIRE(answers().size() == 1);
+  CHECK(answers()[0].id == "b");
+  CHECK(is(answers()[0].err, mc_errc::resharding));
+  send("c");
+  consume_messages();
+  REQUIRE(answers().size() == 2);
+  CHECK(is(answers()[1].err, mc_errc::resharding));
+  CHECK_FALSE(shard_down());
+  // The commit in flight completes, is answered, and the shard stops.
+  release_commit();
+  REQUIRE(answers().size() == 3);
+  CHECK(answers()[2].id == "a");
+  CHECK(answers()[2].accepted);
+  CHECK(shard_down());
+  CHECK(w().commits.size() == 1);
+  caf::anon_send_exit(self_drain, caf::exit_reason::user_shutdown);
+}
+
+TEST_CASE_FIXTURE(fixture, "a commit that times out fails its batch only") {
+  start();
+  w().hold_commits = true;
+  send("a");
+  consume_messages();
+  REQUIRE(w().commits.size() == 1);
+  // The writer never answers: at the commit timeout the batch fails with
+  // a retryable error and the shard goes on.
+  advance_time(timeouts::commit);
+  consume_messages();
+  REQUIRE(answers().size() == 1);
+  CHECK_FALSE(answers()[0].accepted);
+  CHECK(is(answers()[0].err, mc_errc::database));
+  CHECK_FALSE(shard_down());
+  CHECK(up().submits.empty());
 }

@@ -7,7 +7,9 @@
 
 #include <caf/all.hpp>
 
-#include "actors/protocol/protocol.hpp"
+#include "actors/protocol/errors.hpp"
+#include "actors/protocol/register.hpp"
+#include "actors/protocol/upstream.hpp"
 #include "actors/sim/upstream_sim.hpp"
 #include "runtime/shard_hash.hpp"
 
@@ -23,13 +25,15 @@ struct sim_test_config : caf::actor_system_config {
 };
 
 /// A stand-in for a shard actor: forwards login and submit requests from the
-/// test to the simulator (so it becomes the session owner) and records
+/// test to the simulator (naming itself the session owner) and records
 /// everything it gets back.
 struct owner_state {
   caf::actor sim;
   int logins_ok = 0;
   std::vector<std::vector<std::string>> acks;
   std::vector<std::string> errors;
+  /// The same errors as values, for decisions on their codes.
+  std::vector<caf::error> error_values;
   std::vector<std::pair<int32_t, int64_t>> kicks;
   std::vector<std::pair<int32_t, upstream_receipt>> receipts;
   std::vector<std::pair<int32_t, inbound_message>> inbound;
@@ -41,20 +45,22 @@ caf::behavior owner(caf::stateful_actor<owner_state>* self, caf::actor sim) {
   self->state.sim = sim;
   auto on_error = [self](caf::error& err) {
     self->state.errors.push_back(self->system().render(err));
+    self->state.error_values.push_back(err);
   };
   return {
     [=](login_atom, const std::string& account, int32_t shard, int64_t epoch,
         int32_t total) {
       self
         ->request(self->state.sim, caf::infinite, login_atom::value, account,
-                  shard, epoch, total)
+                  shard, epoch, total,
+                  caf::actor_cast<upstream_owner_actor>(self))
         .then([=](caf::ok_atom) { ++self->state.logins_ok; }, on_error);
     },
-    [=](submit_atom, int32_t shard, int64_t epoch,
+    [=](submit_atom, const std::string& account, int32_t shard, int64_t epoch,
         const std::vector<upstream_message>& msgs) {
       self
-        ->request(self->state.sim, caf::infinite, submit_atom::value, shard,
-                  epoch, msgs)
+        ->request(self->state.sim, caf::infinite, submit_atom::value, account,
+                  shard, epoch, msgs)
         .then(
           [=](std::vector<std::string>& ids) {
             self->state.acks.push_back(std::move(ids));
@@ -97,7 +103,7 @@ struct fixture : test_coordinator_fixture<sim_test_config> {
   std::vector<caf::actor> owners;
 
   void start(sim_config cfg) {
-    sim = sys.spawn(upstream_sim, cfg, ledger);
+    sim = caf::actor_cast<caf::actor>(sys.spawn(upstream_sim, cfg, ledger));
   }
 
   caf::actor new_owner() {
@@ -116,8 +122,9 @@ struct fixture : test_coordinator_fixture<sim_test_config> {
   }
 
   void submit(const caf::actor& a, int32_t shard, int64_t epoch,
-              std::vector<upstream_message> xs) {
-    caf::anon_send(a, submit_atom::value, shard, epoch, std::move(xs));
+              std::vector<upstream_message> xs, std::string account = "acc") {
+    caf::anon_send(a, submit_atom::value, std::move(account), shard, epoch,
+                   std::move(xs));
   }
 
   /// Advances virtual time in `step`s, delivering what fell due each step.
@@ -202,9 +209,11 @@ TEST_CASE_FIXTURE(fixture, "a newer epoch kicks the old owner") {
   consume_messages();
   login(b, 0, 2);
   expect((login_atom, std::string, int32_t, int64_t, int32_t), to(b));
-  expect((login_atom, std::string, int32_t, int64_t, int32_t),
+  expect((login_atom, std::string, int32_t, int64_t, int32_t,
+          upstream_owner_actor),
          from(b).to(sim).with(_, std::string{"acc"}, int32_t{0}, int64_t{2},
-                              int32_t{1}));
+                              int32_t{1},
+                              caf::actor_cast<upstream_owner_actor>(b)));
   expect((kicked_atom, int32_t, int64_t),
          from(sim).to(a).with(_, int32_t{0}, int64_t{1}));
   consume_messages();
@@ -215,8 +224,11 @@ TEST_CASE_FIXTURE(fixture, "a newer epoch kicks the old owner") {
   advance(2ms);
   REQUIRE(st(a).errors.size() == 2);
   // The late submit is refused at once, the early ack fails at +1 ms.
-  CHECK(st(a).errors[0].find("upstream_refused") != std::string::npos);
+  // Fenced for good (a newer epoch exists), decided by the code; the ack
+  // of a closed session is a refusal that may pass.
+  CHECK(is(st(a).error_values[0], mc_errc::upstream_fenced));
   CHECK(st(a).errors[0].find("stale epoch") != std::string::npos);
+  CHECK(is(st(a).error_values[1], mc_errc::upstream_refused));
   CHECK(st(a).errors[1].find("session closed") != std::string::npos);
   CHECK(st(a).acks.empty());
   REQUIRE(st(b).acks.size() == 1);
@@ -237,6 +249,7 @@ TEST_CASE_FIXTURE(fixture, "an older epoch cannot log in") {
   consume_messages();
   CHECK(st(b).logins_ok == 0);
   REQUIRE(st(b).errors.size() == 1);
+  CHECK(is(st(b).error_values[0], mc_errc::upstream_fenced));
   CHECK(st(b).errors[0].find("stale epoch") != std::string::npos);
   CHECK(st(a).kicks.empty());
   // The same epoch from another owner is refused too; the owner itself may
@@ -251,6 +264,7 @@ TEST_CASE_FIXTURE(fixture, "an older epoch cannot log in") {
   submit(b, 0, 5, msgs({"x"}));
   consume_messages();
   REQUIRE(st(b).errors.size() == 3);
+  CHECK(is(st(b).error_values[2], mc_errc::upstream_refused));
   CHECK(st(b).errors[2].find("no session") != std::string::npos);
 }
 
@@ -371,7 +385,7 @@ TEST_CASE_FIXTURE(fixture, "an injected inbound message reaches its shard") {
     REQUIRE(st(o).logins_ok == 1);
   std::string from = "4930123456"; // shard 2 of 4 (pinned vector)
   REQUIRE(shard_of(from, 4) == 2);
-  auto injector = make_sim_injector(sim);
+  auto injector = make_sim_injector(caf::actor_cast<upstream_sim_actor>(sim));
   injector(inbound_message{"", from, "hi", 0}, "acc");
   consume_messages();
   for (int32_t s = 0; s < 4; ++s)

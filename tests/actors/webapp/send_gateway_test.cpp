@@ -8,7 +8,8 @@
 
 #include <caf/all.hpp>
 
-#include "actors/protocol/protocol.hpp"
+#include "actors/protocol/register.hpp"
+#include "actors/protocol/send.hpp"
 #include "actors/webapp/send_gateway.hpp"
 
 /// Deterministic scenarios for the send gateway: what each HTTP thread's
