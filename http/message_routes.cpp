@@ -43,13 +43,12 @@ api_error to_api_error(const caf::error& err, int32_t shard) {
 }
 
 attempt_result try_send(webapp_context& ctx, const shard_route& route,
-                        const std::string& id, const std::string& recipient,
-                        const std::string& body,
+                        const std::string& id, const send_request& msg,
                         std::chrono::milliseconds timeout, api_error& error) {
   auto done = std::make_shared<std::promise<send_outcome>>();
   auto outcome = done->get_future();
-  send_job job{route.shard, route.epoch, id, recipient, body, route.node,
-               timeout, done};
+  send_job job{send_item{route.shard, route.epoch, id, msg.to, msg.body},
+               route.node, timeout, done};
   auto n = ctx.next_gateway.fetch_add(1, std::memory_order_relaxed);
   caf::anon_send(ctx.gateways[n % ctx.gateways.size()], std::move(job));
   // The gateway always answers (reply, error, node down or its timeout);
@@ -83,8 +82,9 @@ void send_message(webapp_context& ctx, const httplib::Request& req,
     reply_error(res, *err);
     return;
   }
+  // msg.to is digits already (parse_send_request): routing and the
+  // per-recipient order see that one form.
   auto& msg = std::get<send_request>(parsed);
-  auto recipient = normalize_recipient(msg.to);
   auto id = new_message_id();
   api_error error = make_api_error(codes::not_ready, "no attempt made");
   // A request whose shard is moving waits for the new owner, up to the
@@ -99,7 +99,7 @@ void send_message(webapp_context& ctx, const httplib::Request& req,
     auto now = std::chrono::steady_clock::now();
     if (now >= deadline)
       break;
-    auto shard = shard_of(recipient, ctx.routes->shards());
+    auto shard = shard_of(msg.to, ctx.routes->shards());
     auto route = ctx.routes->route(shard);
     if (!route || route->epoch == failed_epoch) {
       // Wait for the supervisor to move the shard; poll the map.
@@ -114,7 +114,7 @@ void send_message(webapp_context& ctx, const httplib::Request& req,
     }
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
       deadline - now);
-    auto r = try_send(ctx, *route, id, recipient, msg.body, left, error);
+    auto r = try_send(ctx, *route, id, msg, left, error);
     if (r == attempt_result::accepted) {
       reply_json(res, 201, send_response_json(id));
       return;

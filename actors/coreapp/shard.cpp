@@ -46,17 +46,11 @@ std::string who(self_ptr self) {
          + std::to_string(cfg.epoch);
 }
 
-void fail(std::vector<waiting_send>& xs, mc_errc code) {
-  for (auto& w : xs)
-    w.batch->set(w.index, code_of(code));
-  xs.clear();
-}
-
 /// Stops the shard for good: another node owns it now. Sends that were
 /// not committed are answered with not_owner so the webapp retries there.
 void fence(self_ptr self, const char* why) {
   log_info(who(self), "fenced: ", why, "; stopping");
-  fail(self->state.batch, mc_errc::not_owner);
+  self->state.sends.fail_waiting(mc_errc::not_owner);
   self->quit(caf::exit_reason::user_shutdown);
 }
 
@@ -72,14 +66,8 @@ void hand_over(self_ptr self, std::vector<upstream_message> msgs) {
   auto& st = self->state;
   if (msgs.empty())
     return;
-  st.unacked += msgs.size();
+  st.sends.handed(msgs.size());
   self->send(st.session, outbox_atom::value, std::move(msgs));
-}
-
-/// Messages the shard holds: waiting for a commit, in the commit in
-/// flight, or committed and not yet acked upstream.
-size_t queued(const shard_state& st) {
-  return st.batch.size() + st.in_commit + st.unacked;
 }
 
 void log_commit_stats(self_ptr self, size_t rows,
@@ -108,8 +96,7 @@ void commit(self_ptr self);
 /// After a commit: the next one, or the end of a drain.
 void commit_done(self_ptr self) {
   auto& st = self->state;
-  st.committing = false;
-  st.in_commit = 0;
+  st.sends.end_commit();
   if (!st.drained.empty())
     finish_drain(self);
   else
@@ -118,17 +105,12 @@ void commit_done(self_ptr self) {
 
 void commit(self_ptr self) {
   auto& st = self->state;
-  if (st.committing || st.batch.empty())
+  if (st.sends.committing() || !st.sends.has_waiting())
     return;
-  st.committing = true;
-  auto n = std::min(st.batch.size(), st.cfg.limits.max_batch);
-  st.in_commit = n;
   auto waiting = std::make_shared<std::vector<waiting_send>>(
-    std::make_move_iterator(st.batch.begin()),
-    std::make_move_iterator(st.batch.begin() + n));
-  st.batch.erase(st.batch.begin(), st.batch.begin() + n);
+    st.sends.start_commit(st.cfg.limits.max_batch));
   std::vector<upstream_message> rows;
-  rows.reserve(n);
+  rows.reserve(waiting->size());
   for (auto& w : *waiting)
     rows.push_back(w.msg);
   auto started = self->clock().now();
@@ -163,45 +145,22 @@ void commit(self_ptr self) {
       });
 }
 
-/// The answer to a batch, or a refusal of all its items.
-struct admission {
-  std::shared_ptr<batch_reply> reply;
-
-  caf::result<send_codes> refuse(mc_errc code) {
-    for (size_t i = 0; i < reply->codes.size(); ++i)
-      reply->set(i, code_of(code));
-    return reply->promise;
-  }
-};
-
-admission admit_start(self_ptr self, size_t n) {
-  auto reply = std::make_shared<batch_reply>();
-  reply->promise = self->make_response_promise<send_codes>();
-  reply->codes.resize(n, 0);
-  reply->remaining = n;
-  return {std::move(reply)};
-}
-
 /// Queues a batch for the next group commit unless it is not for this
-/// shard or the queue is full (the 1016 path).
+/// shard at this epoch, or the shard is draining, or its queue is full.
 caf::result<send_codes> admit(self_ptr self, int32_t shard, int64_t epoch,
-                              std::vector<send_item>& items) {
+                              std::vector<send_item>& items, bool draining) {
   auto& st = self->state;
-  auto a = admit_start(self, items.size());
-  if (items.empty()) {
-    a.reply->promise.deliver(send_codes{});
-    return a.reply->promise;
-  }
+  auto reply = batch_reply::make(self->make_response_promise<send_codes>(),
+                                 items.size());
+  if (items.empty())
+    return reply->promise;
   if (shard != st.cfg.shard || epoch != st.cfg.epoch)
-    return a.refuse(mc_errc::not_owner);
-  if (queued(st) + items.size() > st.cfg.limits.max_queue)
-    return a.refuse(mc_errc::overloaded);
-  for (size_t i = 0; i < items.size(); ++i)
-    st.batch.push_back({{std::move(items[i].id), std::move(items[i].recipient),
-                         std::move(items[i].body)},
-                        a.reply,
-                        i});
-  return a.reply->promise;
+    reply->refuse_all(mc_errc::not_owner);
+  else if (draining)
+    reply->refuse_all(mc_errc::resharding);
+  else if (auto code = st.sends.admit(items, reply); code != mc_errc::none)
+    reply->refuse_all(code);
+  return reply->promise;
 }
 
 behavior_type draining(self_ptr self);
@@ -212,11 +171,11 @@ behavior_type serving(self_ptr self);
 /// flight, if any.
 caf::result<caf::ok_atom> start_drain(self_ptr self) {
   auto& st = self->state;
-  fail(st.batch, mc_errc::resharding);
+  st.sends.fail_waiting(mc_errc::resharding);
   self->send(st.session, drain_atom::value);
   st.drained.push_back(self->make_response_promise<caf::ok_atom>());
   auto rp = st.drained.back();
-  if (!st.committing)
+  if (!st.sends.committing())
     finish_drain(self);
   else
     self->become(draining(self));
@@ -268,7 +227,7 @@ behavior_type phase(self_ptr self, Send send, Drain drain, Flush flush,
     },
     [=](acked_atom, const std::vector<upstream_message>& done) {
       auto& st = self->state;
-      st.unacked -= std::min(st.unacked, done.size());
+      st.sends.acked(done.size());
       if (st.events.acked(done))
         self->delayed_send(self, sent_flush_period, sent_atom::value);
     },
@@ -286,7 +245,7 @@ behavior_type resuming(self_ptr self) {
     self,
     [=](send_batch_atom, int32_t shard, int64_t epoch,
         std::vector<send_item>& items) {
-      return admit(self, shard, epoch, items);
+      return admit(self, shard, epoch, items, false);
     },
     [=](drain_atom) { return start_drain(self); },
     [=](caf::flush_atom) {
@@ -300,8 +259,10 @@ behavior_type serving(self_ptr self) {
     self,
     [=](send_batch_atom, int32_t shard, int64_t epoch,
         std::vector<send_item>& items) {
-      auto result = admit(self, shard, epoch, items);
-      if (!self->state.committing && !self->state.batch.empty())
+      auto result = admit(self, shard, epoch, items, false);
+      // Group commit: while one commit runs, the next batch fills up.
+      auto& sends = self->state.sends;
+      if (!sends.committing() && sends.has_waiting())
         self->send(self, caf::flush_atom::value);
       return result;
     },
@@ -317,15 +278,7 @@ behavior_type draining(self_ptr self) {
     self,
     [=](send_batch_atom, int32_t shard, int64_t epoch,
         std::vector<send_item>& items) {
-      auto a = admit_start(self, items.size());
-      if (items.empty()) {
-        a.reply->promise.deliver(send_codes{});
-        return caf::result<send_codes>{a.reply->promise};
-      }
-      auto& cfg = self->state.cfg;
-      return a.refuse(shard != cfg.shard || epoch != cfg.epoch
-                        ? mc_errc::not_owner
-                        : mc_errc::resharding);
+      return admit(self, shard, epoch, items, true);
     },
     [=](drain_atom) -> caf::result<caf::ok_atom> {
       self->state.drained.push_back(
@@ -348,6 +301,7 @@ behavior_type shard_impl(self_ptr self, shard_config cfg) {
   if (!st.cfg.side_writer)
     st.cfg.side_writer = st.cfg.writer;
   st.events = shard_events{st.cfg.shard, st.cfg.side_writer, st.cfg.settings};
+  st.sends = send_queue{st.cfg.limits.max_queue};
   log_info(who(self), "starting");
   upstream_session_config sc;
   sc.account = st.cfg.account;

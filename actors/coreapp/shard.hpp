@@ -11,6 +11,7 @@
 #include <caf/typed_response_promise.hpp>
 
 #include "actors/coreapp/db_writer.hpp"
+#include "actors/coreapp/send_queue.hpp"
 #include "actors/coreapp/shard_events.hpp"
 #include "actors/coreapp/upstream_session.hpp"
 #include "actors/protocol/send.hpp"
@@ -67,27 +68,6 @@ using shard_actor = shard_send_actor::extend_with<upstream_owner_actor>::extend<
   /// Local: load the pending messages again after a failure.
   caf::reacts_to<caf::pending_atom>>;
 
-/// Collects the outcomes of one batched request and answers it once all
-/// are known: one code per item, 0 for accepted.
-struct batch_reply {
-  caf::typed_response_promise<send_codes> promise;
-  send_codes codes;
-  size_t remaining = 0;
-
-  void set(size_t index, int32_t code) {
-    codes[index] = code;
-    if (--remaining == 0)
-      promise.deliver(codes);
-  }
-};
-
-/// A send waiting for its group commit, answered through its batch.
-struct waiting_send {
-  upstream_message msg;
-  std::shared_ptr<batch_reply> batch;
-  size_t index = 0;
-};
-
 /// State of a shard actor: owns one shard for one epoch, commits accepted
 /// messages in batches and hands them to its upstream session in order.
 struct shard_state {
@@ -95,13 +75,7 @@ struct shard_state {
   shard_config cfg;
   upstream_session_actor session;
   shard_events events;
-  /// Sends waiting for the next group commit.
-  std::vector<waiting_send> batch;
-  bool committing = false;
-  /// Messages in the commit in flight.
-  size_t in_commit = 0;
-  /// Handed to the session and not yet acked.
-  size_t unacked = 0;
+  send_queue sends;
   /// Drains waiting for the commit in flight.
   std::vector<caf::typed_response_promise<caf::ok_atom>> drained;
   /// Commit statistics since the last report.

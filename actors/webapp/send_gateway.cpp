@@ -117,8 +117,7 @@ caf::behavior lingering_send_gateway(
         b.timeout = job.timeout;
       }
       b.timeout = std::min(b.timeout, job.timeout);
-      b.items.push_back({job.shard, job.epoch, std::move(job.id),
-                         std::move(job.recipient), std::move(job.body)});
+      b.items.push_back(std::move(job.item));
       b.done.push_back(std::move(job.done));
       if (b.items.size() >= st.max_batch) {
         auto full = std::move(b);

@@ -25,13 +25,10 @@ struct send_outcome {
   caf::error error;
 };
 
-/// One send from an HTTP thread to the shard that owns the recipient.
+/// One send from an HTTP thread to the shard that owns the recipient: the
+/// wire item itself, plus where it goes and who waits for it.
 struct send_job {
-  int32_t shard = 0;
-  int64_t epoch = 0;
-  std::string id;
-  std::string recipient;
-  std::string body;
+  send_item item;
   caf::actor node;
   std::chrono::milliseconds timeout{timeouts::webapp_send};
   std::shared_ptr<std::promise<send_outcome>> done;

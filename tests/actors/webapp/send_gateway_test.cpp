@@ -100,11 +100,7 @@ struct fixture : test_coordinator_fixture<gateway_test_config> {
   outcome_future submit(const caf::actor& to, const std::string& id,
                         const std::string& body = "0") {
     send_job job;
-    job.shard = 1;
-    job.epoch = 2;
-    job.id = id;
-    job.recipient = "16315550000";
-    job.body = body;
+    job.item = send_item{1, 2, id, "16315550000", body};
     job.node = to;
     job.timeout = 5000ms;
     job.done = std::make_shared<std::promise<send_outcome>>();
