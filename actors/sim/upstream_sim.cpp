@@ -2,8 +2,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cmath>
-#include <cstdio>
 
 #include <caf/actor_cast.hpp>
 #include <caf/send.hpp>
@@ -22,21 +20,8 @@ using key = upstream_sim_state::key;
 using outgoing = upstream_sim_state::outgoing;
 using ack_list = std::vector<std::string>;
 
-/// Heap order: the earliest item (then the oldest) on top.
-bool later(const outgoing& a, const outgoing& b) {
-  if (a.due != b.due)
-    return a.due > b.due;
-  return a.order > b.order;
-}
-
 std::chrono::milliseconds ms(int64_t n) {
   return std::chrono::milliseconds{n};
-}
-
-int64_t wall_seconds() {
-  using namespace std::chrono;
-  return duration_cast<seconds>(system_clock::now().time_since_epoch())
-    .count();
 }
 
 // -- sessions ------------------------------------------------------------------
@@ -76,43 +61,13 @@ void apply_faults(sim_ptr self) {
 
 // -- receipts and inbound --------------------------------------------------------
 
-/// Per session: what to hand to its owner in this round.
-struct batch {
-  std::vector<upstream_receipt> receipts;
-  std::vector<inbound_message> inbound;
-};
-
-/// Adds `x` to the batch of its session's owner, or parks it if the session
-/// has no owner.
-void route(sim_ptr self, outgoing&& x, std::map<key, batch>& out) {
+sim_pushes::routes routes_of(sim_ptr self) {
   auto& st = self->state;
-  auto total = st.shards_total.find(x.account);
-  if (total == st.shards_total.end()) {
-    st.parked.push_back(std::move(x));
-    return;
-  }
-  if (x.shards_total != total->second) {
-    // The account changed its shard count: the item belongs to the shard
-    // that owns its user now.
-    x.shards_total = total->second;
-    x.shard = shard_of(x.peer, total->second);
-  }
-  key k{x.account, x.shard};
-  if (st.sessions.count(k) == 0) {
-    st.parked.push_back(std::move(x));
-    return;
-  }
-  auto& b = out[k];
-  auto ts = x.timestamp != 0 ? x.timestamp : wall_seconds();
-  if (x.inbound)
-    b.inbound.push_back(inbound_message{std::move(x.id), std::move(x.peer),
-                                        std::move(x.text), ts});
-  else
-    b.receipts.push_back(upstream_receipt{std::move(x.id), std::move(x.peer),
-                                          std::move(x.text), ts});
+  return {st.shards_total,
+          [&st](const key& k) { return st.sessions.count(k) > 0; }};
 }
 
-void send_batches(sim_ptr self, std::map<key, batch>& out) {
+void send_batches(sim_ptr self, sim_pushes::batches out) {
   auto& st = self->state;
   uint64_t receipts = 0;
   uint64_t inbound = 0;
@@ -136,30 +91,6 @@ void send_batches(sim_ptr self, std::map<key, batch>& out) {
     st.ledger->count_inbound(inbound);
 }
 
-/// Retries every parked item (after a login made new owners reachable).
-void route_parked(sim_ptr self) {
-  auto& st = self->state;
-  if (st.parked.empty())
-    return;
-  std::vector<outgoing> items;
-  items.swap(st.parked);
-  std::map<key, batch> out;
-  for (auto& x : items)
-    route(self, std::move(x), out);
-  send_batches(self, out);
-}
-
-void schedule_item(sim_ptr self, outgoing&& x) {
-  auto& st = self->state;
-  x.order = st.next_order++;
-  st.scheduled.push_back(std::move(x));
-  std::push_heap(st.scheduled.begin(), st.scheduled.end(), later);
-}
-
-bool inbound_active(const upstream_sim_state& st) {
-  return st.cfg.inbound_rate > 0 && !st.shards_total.empty();
-}
-
 /// Arms the tick if there is work and none is armed. Ticks are at least
 /// `tick_ms` apart so receipts go out in batches, and no earlier than the
 /// first scheduled item when only receipts are waiting.
@@ -167,53 +98,16 @@ void arm_tick(sim_ptr self) {
   auto& st = self->state;
   if (st.stopped || st.tick_armed)
     return;
-  auto inbound = inbound_active(st);
-  if (!inbound && st.scheduled.empty())
+  auto inbound = st.pushes.inbound_active(routes_of(self));
+  auto first = st.pushes.first_due();
+  if (!inbound && !first)
     return;
   auto at = st.last_tick + ms(st.cfg.tick_ms);
   if (!inbound)
-    at = std::max(at, st.scheduled.front().due);
+    at = std::max(at, *first);
   at = std::max(at, self->clock().now());
   st.tick_armed = true;
   self->scheduled_send(self, at, caf::tick_atom::value);
-}
-
-void make_inbound(sim_ptr self, time_point now, std::map<key, batch>& out) {
-  auto& st = self->state;
-  if (!st.inbound_started) {
-    st.inbound_started = true;
-    st.last_inbound = now;
-    return;
-  }
-  auto dt = std::chrono::duration<double>(now - st.last_inbound).count();
-  st.last_inbound = now;
-  st.inbound_credit += st.cfg.inbound_rate * dt;
-  // After a long pause (stop, a stalled scheduler) do not burst: at most one
-  // second's worth per tick.
-  st.inbound_credit = std::min(st.inbound_credit, st.cfg.inbound_rate + 1);
-  auto n = static_cast<int64_t>(std::floor(st.inbound_credit));
-  st.inbound_credit -= static_cast<double>(n);
-  std::uniform_int_distribution<int> pick{0, std::max(st.cfg.users, 1) - 1};
-  auto ts = wall_seconds();
-  for (int64_t i = 0; i < n; ++i) {
-    auto from = sim_user(pick(st.rng));
-    auto num = st.inbound_counter++;
-    auto body = "hello from " + from + " #" + std::to_string(num);
-    auto id = st.inbound_prefix + std::to_string(num);
-    for (auto& acc : st.shards_total) {
-      outgoing x;
-      x.due = now;
-      x.inbound = true;
-      x.account = acc.first;
-      x.shards_total = acc.second;
-      x.shard = shard_of(from, acc.second);
-      x.id = id;
-      x.peer = from;
-      x.text = body;
-      x.timestamp = ts;
-      route(self, std::move(x), out);
-    }
-  }
 }
 
 void on_tick(sim_ptr self) {
@@ -224,17 +118,7 @@ void on_tick(sim_ptr self) {
   apply_faults(self);
   auto now = self->clock().now();
   st.last_tick = now;
-  std::map<key, batch> out;
-  if (inbound_active(st))
-    make_inbound(self, now, out);
-  // Bounded: each iteration removes one item.
-  while (!st.scheduled.empty() && st.scheduled.front().due <= now) {
-    std::pop_heap(st.scheduled.begin(), st.scheduled.end(), later);
-    auto x = std::move(st.scheduled.back());
-    st.scheduled.pop_back();
-    route(self, std::move(x), out);
-  }
-  send_batches(self, out);
+  send_batches(self, st.pushes.take_due(now, routes_of(self)));
   arm_tick(self);
 }
 
@@ -337,7 +221,7 @@ caf::result<caf::ok_atom> on_login(sim_ptr self, const std::string& account,
   st.newest_epoch[k] = epoch;
   st.shards_total[account] = shards_total;
   st.ledger->on_login(account, shard, epoch);
-  route_parked(self);
+  send_batches(self, st.pushes.take_parked(routes_of(self)));
   arm_tick(self);
   return caf::ok_atom::value;
 }
@@ -392,7 +276,7 @@ caf::result<ack_list> on_submit(sim_ptr self, const std::string& account,
       x.id = msgs[i].id;
       x.peer = msgs[i].recipient;
       x.text = status;
-      schedule_item(self, std::move(x));
+      st.pushes.schedule(std::move(x));
     };
     make("delivered", st.cfg.delivered_ms);
     if (st.cfg.read_ms > 0)
@@ -412,36 +296,12 @@ caf::result<ack_list> on_submit(sim_ptr self, const std::string& account,
 
 void on_inject(sim_ptr self, const std::string& account,
                inbound_message msg) {
-  auto& st = self->state;
   auto now = self->clock().now();
-  outgoing x;
-  x.due = now;
-  x.inbound = true;
-  x.account = account;
-  auto total = st.shards_total.find(account);
-  if (total != st.shards_total.end()) {
-    x.shards_total = total->second;
-    x.shard = shard_of(msg.from, total->second);
-  }
-  x.id = msg.id.empty() ? st.inbound_prefix + std::to_string(
-                            st.inbound_counter++)
-                        : std::move(msg.id);
-  x.peer = std::move(msg.from);
-  x.text = std::move(msg.body);
-  x.timestamp = msg.timestamp != 0 ? msg.timestamp : wall_seconds();
-  std::map<key, batch> out;
-  route(self, std::move(x), out);
-  send_batches(self, out);
+  send_batches(self, self->state.pushes.inject_inbound(
+                       now, account, std::move(msg), routes_of(self)));
 }
 
 } // namespace
-
-std::string sim_user(int index) {
-  char buf[16];
-  auto n = ((index % 10'000'000) + 10'000'000) % 10'000'000;
-  std::snprintf(buf, sizeof(buf), "1555%07d", n);
-  return buf;
-}
 
 upstream_sim_actor::behavior_type
 upstream_sim(sim_ptr self, sim_config cfg, std::shared_ptr<sim_ledger> ledger) {
@@ -449,10 +309,10 @@ upstream_sim(sim_ptr self, sim_config cfg, std::shared_ptr<sim_ledger> ledger) {
   st.cfg = cfg;
   st.ledger = std::move(ledger);
   // fault_gen_seen stays 0: requests made before the actor ran still apply.
-  st.rng.seed(cfg.seed);
   // Inbound ids must not repeat across simulator restarts: prefix them with
   // the start time.
-  st.inbound_prefix = "sim-in-" + std::to_string(wall_seconds()) + "-";
+  st.pushes = sim_pushes{cfg.inbound_rate, cfg.users, cfg.seed,
+                         "sim-in-" + std::to_string(sim_wall_seconds()) + "-"};
   self->set_down_handler([self](caf::down_msg& dm) {
     // The owner's connection is gone: its sessions close (no kick to send).
     std::vector<key> gone;

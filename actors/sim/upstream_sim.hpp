@@ -33,6 +33,7 @@
 
 #include "actors/protocol/upstream.hpp"
 #include "actors/sim/sim_ledger.hpp"
+#include "actors/sim/sim_pushes.hpp"
 
 namespace mc {
 
@@ -78,10 +79,6 @@ struct sim_config {
   uint64_t seed = 42;
 };
 
-/// The phone number of simulated user `index`: "1555" followed by `index`
-/// as 7 digits (modulo 10^7).
-std::string sim_user(int index);
-
 /// State of the upstream simulator actor.
 struct upstream_sim_state {
   using time_point = caf::actor_clock::time_point;
@@ -108,24 +105,7 @@ struct upstream_sim_state {
     int64_t epoch = 0;
   };
 
-  /// A receipt or inbound message waiting to be handed to a session owner.
-  struct outgoing {
-    time_point due{};
-    /// Tie breaker: equal due times leave in creation order.
-    uint64_t order = 0;
-    bool inbound = false;
-    std::string account;
-    /// Target shard and the account's shard count when it was computed; the
-    /// shard is recomputed from `peer` if the shard count changed since.
-    int32_t shard = -1;
-    int32_t shards_total = 0;
-    std::string id;
-    /// Recipient of a receipt or sender of an inbound message.
-    std::string peer;
-    /// Receipt status or inbound body.
-    std::string text;
-    int64_t timestamp = 0;
-  };
+  using outgoing = sim_pushes::item;
 
   sim_config cfg;
   std::shared_ptr<sim_ledger> ledger;
@@ -139,24 +119,15 @@ struct upstream_sim_state {
   /// login of an older configuration is refused (the account was re-sharded).
   std::map<std::string, int64_t> config_floor;
   std::unordered_map<uint64_t, pending_ack> acks;
+  /// Receipts and inbound messages on their way to owners.
+  sim_pushes pushes;
   uint64_t next_ack_token = 1;
-  /// Min-heap on (due, order) of receipts not yet due.
-  std::vector<outgoing> scheduled;
-  /// Due items whose session has no owner; retried on every login.
-  std::vector<outgoing> parked;
-  uint64_t next_order = 0;
   /// Logins are refused until this time (fault).
   time_point refuse_logins_until{};
   uint64_t fault_gen_seen = 0;
   bool tick_armed = false;
   bool stopped = false;
   time_point last_tick{};
-  time_point last_inbound{};
-  bool inbound_started = false;
-  double inbound_credit = 0;
-  uint64_t inbound_counter = 0;
-  std::string inbound_prefix;
-  std::mt19937_64 rng;
 
   static inline const char* name = "upstream_sim";
 };

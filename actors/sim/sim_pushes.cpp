@@ -1,0 +1,172 @@
+#include "actors/sim/sim_pushes.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+
+#include "runtime/shard_hash.hpp"
+
+namespace mc {
+
+namespace {
+
+using item = sim_pushes::item;
+
+/// Heap order: the earliest item (then the oldest) on top.
+bool later(const item& a, const item& b) {
+  if (a.due != b.due)
+    return a.due > b.due;
+  return a.order > b.order;
+}
+
+} // namespace
+
+std::string sim_user(int index) {
+  char buf[16];
+  auto n = ((index % 10'000'000) + 10'000'000) % 10'000'000;
+  std::snprintf(buf, sizeof(buf), "1555%07d", n);
+  return buf;
+}
+
+int64_t sim_wall_seconds() {
+  using namespace std::chrono;
+  return duration_cast<seconds>(system_clock::now().time_since_epoch())
+    .count();
+}
+
+sim_pushes::sim_pushes(double inbound_rate, int users, uint64_t seed,
+                       std::string id_prefix)
+  : inbound_rate_(inbound_rate),
+    users_(users),
+    inbound_prefix_(std::move(id_prefix)) {
+  rng_.seed(seed);
+}
+
+void sim_pushes::schedule(item x) {
+  x.order = next_order_++;
+  scheduled_.push_back(std::move(x));
+  std::push_heap(scheduled_.begin(), scheduled_.end(), later);
+}
+
+std::optional<sim_pushes::time_point> sim_pushes::first_due() const {
+  if (scheduled_.empty())
+    return std::nullopt;
+  return scheduled_.front().due;
+}
+
+bool sim_pushes::inbound_active(const routes& r) const {
+  return inbound_rate_ > 0 && !r.shards_total.empty();
+}
+
+void sim_pushes::route(item&& x, const routes& r, batches& out) {
+  auto total = r.shards_total.find(x.account);
+  if (total == r.shards_total.end()) {
+    parked_.push_back(std::move(x));
+    return;
+  }
+  if (x.shards_total != total->second) {
+    // The account changed its shard count: the item belongs to the shard
+    // that owns its user now.
+    x.shards_total = total->second;
+    x.shard = shard_of(x.peer, total->second);
+  }
+  key k{x.account, x.shard};
+  if (!r.live(k)) {
+    parked_.push_back(std::move(x));
+    return;
+  }
+  auto& b = out[k];
+  auto ts = x.timestamp != 0 ? x.timestamp : sim_wall_seconds();
+  if (x.inbound)
+    b.inbound.push_back(inbound_message{std::move(x.id), std::move(x.peer),
+                                        std::move(x.text), ts});
+  else
+    b.receipts.push_back(upstream_receipt{std::move(x.id), std::move(x.peer),
+                                          std::move(x.text), ts});
+}
+
+sim_pushes::batches sim_pushes::take_parked(const routes& r) {
+  batches out;
+  std::vector<item> items;
+  items.swap(parked_);
+  for (auto& x : items)
+    route(std::move(x), r, out);
+  return out;
+}
+
+void sim_pushes::make_inbound(time_point now, const routes& r,
+                              batches& out) {
+  if (!inbound_started_) {
+    inbound_started_ = true;
+    last_inbound_ = now;
+    return;
+  }
+  auto dt = std::chrono::duration<double>(now - last_inbound_).count();
+  last_inbound_ = now;
+  inbound_credit_ += inbound_rate_ * dt;
+  // After a long pause (stop, a stalled scheduler) do not burst: at most one
+  // second's worth per tick.
+  inbound_credit_ = std::min(inbound_credit_, inbound_rate_ + 1);
+  auto n = static_cast<int64_t>(std::floor(inbound_credit_));
+  inbound_credit_ -= static_cast<double>(n);
+  std::uniform_int_distribution<int> pick{0, std::max(users_, 1) - 1};
+  auto ts = sim_wall_seconds();
+  for (int64_t i = 0; i < n; ++i) {
+    auto from = sim_user(pick(rng_));
+    auto num = inbound_counter_++;
+    auto body = "hello from " + from + " #" + std::to_string(num);
+    auto id = inbound_prefix_ + std::to_string(num);
+    for (auto& acc : r.shards_total) {
+      item x;
+      x.due = now;
+      x.inbound = true;
+      x.account = acc.first;
+      x.shards_total = acc.second;
+      x.shard = shard_of(from, acc.second);
+      x.id = id;
+      x.peer = from;
+      x.text = body;
+      x.timestamp = ts;
+      route(std::move(x), r, out);
+    }
+  }
+}
+
+sim_pushes::batches sim_pushes::take_due(time_point now, const routes& r) {
+  batches out;
+  if (inbound_active(r))
+    make_inbound(now, r, out);
+  // Bounded: each iteration removes one item.
+  while (!scheduled_.empty() && scheduled_.front().due <= now) {
+    std::pop_heap(scheduled_.begin(), scheduled_.end(), later);
+    auto x = std::move(scheduled_.back());
+    scheduled_.pop_back();
+    route(std::move(x), r, out);
+  }
+  return out;
+}
+
+sim_pushes::batches sim_pushes::inject_inbound(time_point now,
+                                       const std::string& account,
+                                       inbound_message msg, const routes& r) {
+  item x;
+  x.due = now;
+  x.inbound = true;
+  x.account = account;
+  auto total = r.shards_total.find(account);
+  if (total != r.shards_total.end()) {
+    x.shards_total = total->second;
+    x.shard = shard_of(msg.from, total->second);
+  }
+  x.id = msg.id.empty() ? inbound_prefix_ + std::to_string(inbound_counter_++)
+                        : std::move(msg.id);
+  x.peer = std::move(msg.from);
+  x.text = std::move(msg.body);
+  x.timestamp = msg.timestamp != 0 ? msg.timestamp : sim_wall_seconds();
+  batches out;
+  route(std::move(x), r, out);
+  return out;
+}
+
+} // namespace mc
