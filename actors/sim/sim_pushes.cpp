@@ -49,6 +49,33 @@ void sim_pushes::schedule(item x) {
   std::push_heap(scheduled_.begin(), scheduled_.end(), later);
 }
 
+void sim_pushes::schedule_receipts(const std::string& account, int32_t shard,
+                                   int32_t shards_total,
+                                   const std::vector<upstream_message>& msgs,
+                                   const std::vector<bool>& fresh,
+                                   time_point acked_at,
+                                   caf::timespan delivered,
+                                   caf::timespan read) {
+  for (size_t i = 0; i < msgs.size() && i < fresh.size(); ++i) {
+    if (!fresh[i])
+      continue;
+    auto make = [&](const char* status, caf::timespan delay) {
+      item x;
+      x.due = acked_at + delay;
+      x.account = account;
+      x.shard = shard;
+      x.shards_total = shards_total;
+      x.id = msgs[i].id;
+      x.peer = msgs[i].recipient;
+      x.text = status;
+      schedule(std::move(x));
+    };
+    make("delivered", delivered);
+    if (read.count() > 0)
+      make("read", read);
+  }
+}
+
 std::optional<sim_pushes::time_point> sim_pushes::first_due() const {
   if (scheduled_.empty())
     return std::nullopt;

@@ -71,6 +71,15 @@ public:
   /// Schedules `x` for its due time.
   void schedule(item x);
 
+  /// Schedules the "delivered" receipt (after `delivered`) and the "read"
+  /// one (after `read`, none if zero) of each message accepted for the
+  /// first time (`fresh`), counted from `acked_at`.
+  void schedule_receipts(const std::string& account, int32_t shard,
+                         int32_t shards_total,
+                         const std::vector<upstream_message>& msgs,
+                         const std::vector<bool>& fresh, time_point acked_at,
+                         caf::timespan delivered, caf::timespan read);
+
   /// The due time of the earliest scheduled item, if any.
   std::optional<time_point> first_due() const;
 
