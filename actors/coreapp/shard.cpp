@@ -187,8 +187,8 @@ caf::result<caf::ok_atom> start_drain(self_ptr self) {
 void resume(self_ptr self) {
   auto& st = self->state;
   self
-    ->request(st.cfg.writer, timeouts::commit, caf::pending_atom::value,
-              st.cfg.shard)
+    ->request(st.cfg.writer, timeouts::pending_load,
+              caf::pending_atom::value, st.cfg.shard)
     .then(
       [=](std::vector<upstream_message>& pending) {
         if (!pending.empty())
@@ -319,7 +319,7 @@ behavior_type shard_impl(self_ptr self, shard_config cfg) {
   self->set_exit_handler([=](caf::exit_msg& em) {
     if (em.source == self->state.session.address())
       fence(self, "upstream has a newer session");
-    else
+    else if (em.reason) // as CAF's default: a normal exit is ignored
       self->quit(std::move(em.reason));
   });
   resume(self);

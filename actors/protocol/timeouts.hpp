@@ -16,17 +16,26 @@
 /// | control | shard -> db writer                | one group commit       | 2 s    |
 /// | control | supervisor -> node: activate      | the node's answer      | 5 s    |
 /// | session | shard -> upstream: login, submit  | the upstream's answer  | 5 s    |
+/// | start   | shard -> db writer                | its pending messages   | 10 s   |
 ///
 /// A send may wait for the commit in flight before its own starts, so the
 /// node's wait covers two commits plus a margin; the webapp's wait covers
 /// the node's. A drain waits for at most the one commit in flight.
+/// The exception is a shard's start: sends that arrive before its pending
+/// messages are loaded wait for the load, which may read a large backlog
+/// and has a budget of its own (retried on failure). Such a send can time
+/// out at the node and be committed afterwards; the webapp then retries it
+/// with the same id, and the insert is idempotent on the id.
 
 #include <chrono>
 
 namespace mc::timeouts {
 
-/// One group commit (and the pending load) of a shard at its db writer.
+/// One group commit of a shard at its db writer.
 constexpr auto commit = std::chrono::seconds{2};
+
+/// The load of a shard's pending (committed, unacked) messages at start.
+constexpr auto pending_load = std::chrono::seconds{10};
 
 /// The coreapp node's request to a shard with a batch of sends.
 constexpr auto shard_send = std::chrono::seconds{5};

@@ -822,3 +822,28 @@ TEST_CASE_FIXTURE(fixture, "a commit that times out fails its batch only") {
   CHECK_FALSE(shard_down());
   CHECK(up().submits.empty());
 }
+
+TEST_CASE_FIXTURE(fixture, "a pending load that times out is asked again") {
+  w().hold_pending = true;
+  start();
+  send("a");
+  consume_messages();
+  REQUIRE(w().pending_loads.size() == 1);
+  advance_time(timeouts::pending_load);
+  consume_messages();
+  // Retried after the retry delay; the send still waits, unanswered.
+  CHECK(w().pending_loads.size() == 1);
+  advance_time(100ms);
+  consume_messages();
+  REQUIRE(w().pending_loads.size() == 2);
+  CHECK(answers().empty());
+  CHECK(w().commits.empty());
+  // The late answer to the first load is dropped; the second one resumes.
+  caf::anon_send(writer, release_atom::value, pending_atom::value);
+  caf::anon_send(writer, release_atom::value, pending_atom::value);
+  consume_messages();
+  REQUIRE(w().commits.size() == 1);
+  CHECK(ids_of(w().commits[0]) == strings{"a"});
+  REQUIRE(answers().size() == 1);
+  CHECK(answers()[0].accepted);
+}
