@@ -36,7 +36,7 @@ using coreapp_node_actor = cluster_node_actor::extend_with<send_actor>::extend<
 struct coreapp_config {
   std::string node_id;
   /// The node's database writers; shard s uses writers[s % size].
-  std::vector<caf::actor> writers;
+  std::vector<db_writer_actor> writers;
   upstream_actor upstream;
   std::shared_ptr<settings_cache> settings;
   shard_limits limits;

@@ -12,7 +12,7 @@ db_writer_state::~db_writer_state() = default;
 
 namespace {
 
-using self_ptr = caf::stateful_actor<db_writer_state>*;
+using self_ptr = db_writer_actor::stateful_pointer<db_writer_state>;
 
 pqxx::connection& db(self_ptr self) {
   return self->state.db.get();
@@ -104,8 +104,7 @@ std::string fenced_insert_sql(pqxx::connection& conn, int32_t shard,
   return sql;
 }
 
-caf::behavior db_writer(caf::stateful_actor<db_writer_state>* self,
-                        std::string db_uri) {
+db_writer_actor::behavior_type db_writer(self_ptr self, std::string db_uri) {
   // A writer frozen inside a commit holds a share lock on its shard's map
   // row, which would block the failover's epoch bump. PostgreSQL ends such
   // a session (and its locks) after this much idleness.

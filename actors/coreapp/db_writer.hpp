@@ -5,6 +5,8 @@
 #include <vector>
 
 #include <caf/stateful_actor.hpp>
+#include <caf/typed_actor.hpp>
+#include <caf/typed_event_based_actor.hpp>
 #include <pqxx/connection>
 
 #include "actors/protocol/errors.hpp"
@@ -27,6 +29,17 @@ using callback_atom = caf::atom_constant<caf::atom("callback")>;
 /// (stop_atom): the writer ends.
 using stop_atom = caf::atom_constant<caf::atom("stop")>;
 
+/// The interface of a database writer, as its shards use it.
+using db_writer_actor = caf::typed_actor<
+  caf::replies_to<commit_atom, int32_t, int64_t,
+                  std::vector<upstream_message>>::with<caf::ok_atom>,
+  caf::reacts_to<sent_atom, std::vector<std::string>>,
+  caf::replies_to<pending_atom,
+                  int32_t>::with<std::vector<upstream_message>>,
+  caf::reacts_to<callback_atom, int32_t, std::vector<std::string>,
+                 std::vector<std::string>>,
+  caf::reacts_to<stop_atom>>;
+
 /// State of a database writer: owns one connection of the node's pool and
 /// serialises the shard actors' batched writes onto it.
 struct db_writer_state {
@@ -36,8 +49,9 @@ struct db_writer_state {
 };
 
 /// Spawn detached: every handler blocks on the database.
-caf::behavior db_writer(caf::stateful_actor<db_writer_state>* self,
-                        std::string db_uri);
+db_writer_actor::behavior_type
+db_writer(db_writer_actor::stateful_pointer<db_writer_state> self,
+          std::string db_uri);
 
 /// Builds the group commit of a batch as one statement: insert the batch
 /// (idempotent on id) only while the shard's epoch is `epoch`; its one row

@@ -42,10 +42,10 @@ struct shard_config {
   int32_t shards_total = 1;
   std::string account = "default";
   std::string node_id;
-  caf::actor writer;
+  db_writer_actor writer;
   /// Writer for bookkeeping that is off the accept path (sent marks,
   /// callbacks), so it never delays a group commit. May equal `writer`.
-  caf::actor side_writer;
+  db_writer_actor side_writer;
   upstream_actor upstream;
   std::shared_ptr<settings_cache> settings;
   shard_limits limits;

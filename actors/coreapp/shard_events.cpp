@@ -9,7 +9,7 @@
 
 namespace mc {
 
-shard_events::shard_events(int32_t shard, caf::actor writer,
+shard_events::shard_events(int32_t shard, db_writer_actor writer,
                            std::shared_ptr<settings_cache> settings)
   : shard_(shard), writer_(std::move(writer)), settings_(std::move(settings)) {
   // nop

@@ -10,8 +10,7 @@
 #include <string>
 #include <vector>
 
-#include <caf/actor.hpp>
-
+#include "actors/coreapp/db_writer.hpp"
 #include "actors/protocol/upstream.hpp"
 #include "runtime/settings_cache.hpp"
 
@@ -23,7 +22,7 @@ class shard_events {
 public:
   shard_events() = default;
 
-  shard_events(int32_t shard, caf::actor writer,
+  shard_events(int32_t shard, db_writer_actor writer,
                std::shared_ptr<settings_cache> settings);
 
   /// Records a batch the upstream acked and queues its "sent" statuses if
@@ -44,7 +43,7 @@ private:
   void queue(const char* kind, std::vector<std::string> payloads);
 
   int32_t shard_ = 0;
-  caf::actor writer_;
+  db_writer_actor writer_;
   std::shared_ptr<settings_cache> settings_;
   /// Acked ids not yet marked sent.
   std::vector<std::string> acked_;

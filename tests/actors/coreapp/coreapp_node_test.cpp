@@ -104,7 +104,7 @@ struct fixture : test_coordinator_fixture<node_test_config> {
   fixture() {
     coreapp_config cfg;
     cfg.node_id = "core-1";
-    cfg.writers = {writer};
+    cfg.writers = {caf::actor_cast<db_writer_actor>(writer)};
     cfg.upstream = caf::actor_cast<upstream_actor>(upstream);
     cfg.settings = std::make_shared<settings_cache>();
     node = caf::actor_cast<caf::actor>(sys.spawn(coreapp_node, std::move(cfg)));

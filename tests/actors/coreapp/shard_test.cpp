@@ -322,7 +322,7 @@ struct fixture : test_coordinator_fixture<shard_test_config> {
     cfg.shards_total = 8;
     cfg.account = "acc";
     cfg.node_id = "core-test";
-    cfg.writer = writer;
+    cfg.writer = caf::actor_cast<db_writer_actor>(writer);
     cfg.upstream = caf::actor_cast<upstream_actor>(upstream);
     cfg.settings = settings;
     cfg.limits = limits;
