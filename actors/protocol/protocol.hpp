@@ -1,8 +1,9 @@
 #pragma once
 
 /// Transitional: the protocol headers by name plus the local atoms that
-/// actors/master/, actors/coreapp/webhook_dispatcher.cpp,
-/// runtime/roles/node_config.cpp and http/sim_query_server.hpp still take
+/// actors/master/ (supervisor, lease keeper and their test),
+/// actors/coreapp/webhook_dispatcher.cpp, runtime/roles/node_config.cpp,
+/// runtime/roles/role_master.cpp and http/sim_query_server.hpp still take
 /// from here. Every other file includes the one protocol it speaks
 /// (cluster.hpp, send.hpp, upstream.hpp, errors.hpp, timeouts.hpp,
 /// register.hpp); this header goes once those include theirs and declare

@@ -20,7 +20,7 @@
 #include <utility>
 #include <vector>
 
-#include "actors/protocol/protocol.hpp"
+#include "actors/protocol/upstream.hpp"
 
 namespace mc {
 

@@ -15,7 +15,7 @@
 #include <caf/system_messages.hpp>
 #include <caf/result.hpp>
 
-#include "runtime/shard_hash.hpp"
+#include "actors/protocol/errors.hpp"
 
 namespace mc {
 
