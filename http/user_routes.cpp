@@ -4,6 +4,7 @@
 
 #include "http/webapp_context.hpp"
 #include "runtime/log.hpp"
+#include "runtime/store/user_store.hpp"
 
 namespace mc::http {
 
@@ -11,23 +12,6 @@ namespace {
 
 /// Tokens last 7 days, as in the On-Prem API.
 constexpr int64_t token_lifetime_s = 7 * 24 * 3600;
-
-struct user_row {
-  std::string password_hash;
-  bool is_admin = false;
-  bool must_change = false;
-};
-
-std::optional<user_row> find_user(pqxx::connection& c, const std::string& name) {
-  pqxx::read_transaction tx{c};
-  auto r = tx.exec_params("SELECT password_hash, is_admin, must_change "
-                          "FROM users WHERE username = $1",
-                          name);
-  if (r.empty())
-    return std::nullopt;
-  return user_row{r[0][0].as<std::string>(), r[0][1].as<bool>(),
-                  r[0][2].as<bool>()};
-}
 
 void login(webapp_context& ctx, const httplib::Request& req,
            httplib::Response& res) {
@@ -43,7 +27,8 @@ void login(webapp_context& ctx, const httplib::Request& req,
     return;
   }
   auto& login_req = std::get<login_request>(body);
-  auto row = ctx.db->with([&](pqxx::connection& c) { return find_user(c, user); });
+  auto row = ctx.db->with(
+    [&](pqxx::connection& c) { return find_user(c, user); });
   if (!row || !verify_password(password, row->password_hash)) {
     reply_error(res, make_api_error(codes::access_denied,
                                     "wrong username or password"));
@@ -60,11 +45,7 @@ void login(webapp_context& ctx, const httplib::Request& req,
   if (login_req.new_password) {
     auto hash = hash_password(*login_req.new_password);
     ctx.db->with([&](pqxx::connection& c) {
-      pqxx::work tx{c};
-      tx.exec_params("UPDATE users SET password_hash = $2, must_change = false "
-                     "WHERE username = $1",
-                     user, hash);
-      tx.commit();
+      set_password(c, user, hash);
       return 0;
     });
   }
@@ -84,11 +65,7 @@ void logout(webapp_context& ctx, const httplib::Request& req,
   if (!claims)
     return;
   ctx.db->with([&](pqxx::connection& c) {
-    pqxx::work tx{c};
-    tx.exec_params("INSERT INTO revoked_tokens (token_id, expires_at) "
-                   "VALUES ($1, to_timestamp($2)) ON CONFLICT DO NOTHING",
-                   claims->token_id, claims->expires_at);
-    tx.commit();
+    revoke_token(c, claims->token_id, claims->expires_at);
     return 0;
   });
   {
@@ -110,12 +87,7 @@ void create_user(webapp_context& ctx, const httplib::Request& req,
   auto& u = std::get<create_user_request>(body);
   auto hash = hash_password(u.password);
   auto inserted = ctx.db->with([&](pqxx::connection& c) {
-    pqxx::work tx{c};
-    auto r = tx.exec_params("INSERT INTO users (username, password_hash) "
-                            "VALUES ($1, $2) ON CONFLICT DO NOTHING",
-                            u.username, hash);
-    tx.commit();
-    return r.affected_rows() == 1;
+    return mc::create_user(c, u.username, hash);
   });
   if (!inserted) {
     reply_error(res, make_api_error(codes::already_exists,

@@ -18,6 +18,13 @@ const char* to_string(role r) {
   return "?";
 }
 
+std::optional<role> role_from_string(const std::string& text) {
+  for (auto r : {role::master, role::coreapp, role::webapp, role::upstream_sim})
+    if (text == to_string(r))
+      return r;
+  return std::nullopt;
+}
+
 namespace {
 
 using setter = std::function<std::string(options&, const std::string&)>;
@@ -48,11 +55,10 @@ const std::map<std::string, setter>& setters() {
   static const std::map<std::string, setter> table{
     {"role",
      [](options& o, const std::string& v) -> std::string {
-       if (v == "master") o.role = role::master;
-       else if (v == "coreapp") o.role = role::coreapp;
-       else if (v == "webapp") o.role = role::webapp;
-       else if (v == "upstream-sim") o.role = role::upstream_sim;
-       else return "must be one of master, coreapp, webapp, upstream-sim; got '" + v + "'";
+       auto r = role_from_string(v);
+       if (!r)
+         return "must be one of master, coreapp, webapp, upstream-sim; got '" + v + "'";
+       o.role = *r;
        return {};
      }},
     {"node-id", [](options& o, const std::string& v) -> std::string {

@@ -10,8 +10,12 @@ namespace mc {
 /// The roles one `multiconnect` binary can play.
 enum class role { master, coreapp, webapp, upstream_sim };
 
-/// Returns the flag spelling of `r`, e.g. "upstream-sim".
+/// Returns the flag spelling of `r`, e.g. "upstream-sim"; it is also the
+/// text of `nodes.role`.
 const char* to_string(role r);
+
+/// The role spelled `text`, nullopt for an unknown spelling.
+std::optional<role> role_from_string(const std::string& text);
 
 /// Everything a node is started with, from flags and an optional config file.
 struct options {

@@ -9,6 +9,8 @@
 #include "runtime/log.hpp"
 #include "runtime/roles/node_config.hpp"
 #include "runtime/roles/node_runtime.hpp"
+#include "runtime/store/cluster_config.hpp"
+#include "runtime/store/user_store.hpp"
 
 namespace mc {
 
@@ -18,14 +20,8 @@ namespace {
 constexpr int map_refresh_ms = 100;
 
 void load_revoked(http::webapp_context& ctx) {
-  auto ids = ctx.db->with([](pqxx::connection& c) {
-    pqxx::read_transaction tx{c};
-    std::set<std::string> out;
-    for (auto row : tx.exec("SELECT token_id FROM revoked_tokens "
-                            "WHERE expires_at > now()"))
-      out.insert(row[0].as<std::string>());
-    return out;
-  });
+  auto ids = ctx.db->with(
+    [](pqxx::connection& c) { return load_revoked_tokens(c); });
   std::lock_guard<std::mutex> guard{ctx.revoked_mtx};
   ctx.revoked = std::move(ids);
 }
@@ -43,13 +39,10 @@ int run_webapp(const options& opts) {
   ctx.db = std::make_shared<db_pool>(opts.db_uri, opts.db_pool_size);
   ctx.routes = std::make_shared<routing_table>(sys, ctx.db);
   ctx.settings = std::make_shared<settings_cache>();
-  ctx.db->with([&](pqxx::connection& c) {
-    pqxx::read_transaction tx{c};
-    auto row = tx.exec1("SELECT token_secret, api_key FROM cluster WHERE id = 1");
-    ctx.token_secret = row[0].as<std::string>();
-    ctx.api_key = row[1].as<std::string>();
-    return 0;
-  });
+  auto secrets = ctx.db->with(
+    [](pqxx::connection& c) { return load_secrets(c); });
+  ctx.token_secret = std::move(secrets.token_secret);
+  ctx.api_key = std::move(secrets.api_key);
   ctx.db->with([&](pqxx::connection& c) {
     ctx.settings->set(load_settings(c));
     return 0;
@@ -72,14 +65,15 @@ int run_webapp(const options& opts) {
       sleep_unless_stopped(map_refresh_ms);
     }
   }};
-  auto self = self_record(opts, 0, port, "serving");
+  auto self = self_record(opts, 0, port, to_string(node_state::serving));
   ctx.db->with([&](pqxx::connection& c) {
     register_node(c, self);
     return 0;
   });
   log_info(opts.node_id, "webapp serving http://", opts.bind_host, ":", port);
   int round = 0;
-  run_heartbeats(opts, *ctx.db, self, [] { return std::string{"serving"}; },
+  run_heartbeats(opts, *ctx.db, self,
+                 [] { return std::string{to_string(node_state::serving)}; },
                  ctx.settings, [&] {
                    if (++round % 4 == 0) {
                      try {
