@@ -70,10 +70,14 @@ BEGIN
 END
 $$;
 
--- What the scripts (deploy/status, deploy/up, tests/bench) read: one row per
--- node with its heartbeat age, whether it is live (by mc_node_live and the
--- cluster's unhealthy_interval, default 1 s as in app_settings), the shards
--- it owns, and the cluster-wide facts repeated on every row.
+-- What the scripts (deploy/status, deploy/up, tests/bench) read, instead
+-- of their own copies of the schema: one row per registered node (or one
+-- row with NULL node columns while no node is registered) with its
+-- heartbeat age, whether it is live (mc_node_live against the cluster's
+-- unhealthy_interval; 1 s when unset, as in runtime/app_settings.hpp), the
+-- shards it owns, and the cluster-wide facts repeated on every row: shard
+-- count, config epoch, whether messages exist, the lease holder and
+-- whether its lease is live, and the monitoring API key deploy/up prints.
 CREATE VIEW cluster_status AS
   SELECT n.node_id, n.role, n.host, n.caf_port, n.http_port, n.pid, n.state,
          round(extract(epoch FROM now() - n.heartbeat_at)::numeric, 1)
@@ -84,7 +88,11 @@ CREATE VIEW cluster_status AS
          (SELECT array_agg(s.shard_id ORDER BY s.shard_id) FROM shard_map s
            WHERE s.owner = n.node_id AND s.shard_id < c.shards) AS shards_owned,
          c.shards, c.config_epoch,
+         EXISTS (SELECT 1 FROM messages) AS has_messages,
          coalesce(l.holder, '') AS lease_holder, l.epoch AS lease_epoch,
-         mc_lease_live(l.expires_at) AS lease_live
-  FROM nodes n CROSS JOIN cluster c CROSS JOIN master_lease l
-  WHERE c.id = 1 AND l.id = 1;
+         mc_lease_live(l.expires_at) AS lease_live,
+         c.api_key
+  FROM cluster c
+  JOIN master_lease l ON l.id = 1
+  LEFT JOIN nodes n ON true
+  WHERE c.id = 1;
