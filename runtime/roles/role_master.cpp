@@ -4,7 +4,7 @@
 #include "actors/master/lease_keeper.hpp"
 #include "actors/protocol/protocol.hpp"
 #include "actors/master/supervisor.hpp"
-#include "http/auth.hpp"
+#include "http/password_hash.hpp"
 #include "runtime/log.hpp"
 #include "runtime/store/migrations.hpp"
 #include "runtime/store/user_store.hpp"
