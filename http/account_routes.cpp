@@ -3,6 +3,8 @@
 #include <pqxx/pqxx>
 
 #include "http/account_request.hpp"
+#include "http/password_hash.hpp"
+#include "http/route.hpp"
 #include "http/webapp_context.hpp"
 #include "runtime/log.hpp"
 #include "runtime/store/cluster_config.hpp"
@@ -30,14 +32,10 @@ bool wait_for_shards(webapp_context& ctx, int32_t shards) {
 
 void register_account(webapp_context& ctx, const httplib::Request& req,
                       httplib::Response& res) {
-  if (!authenticate_admin(ctx, req, res))
+  auto parsed = parsed_or_reply(parse_register_body(req.body), res);
+  if (!parsed)
     return;
-  auto parsed = parse_register_body(req.body);
-  if (auto err = std::get_if<api_error>(&parsed)) {
-    reply_error(res, *err);
-    return;
-  }
-  auto& a = std::get<account_request>(parsed);
+  auto& a = *parsed;
   auto pin_hash = a.pin ? hash_password(*a.pin) : std::string{};
   auto shards = ctx.db->with([&](pqxx::connection& c) {
     return store_account(c, a.cc, a.phone_number, a.cert, pin_hash);
@@ -58,10 +56,8 @@ void register_account(webapp_context& ctx, const httplib::Request& req,
   reply_json(res, 201, ok_json());
 }
 
-void get_shards(webapp_context& ctx, const httplib::Request& req,
+void get_shards(webapp_context& ctx, const httplib::Request&,
                 httplib::Response& res) {
-  if (!authenticate_admin(ctx, req, res))
-    return;
   auto shards = ctx.db->with(
     [](pqxx::connection& c) { return load_shard_count(c); });
   reply_json(res, 200,
@@ -71,14 +67,10 @@ void get_shards(webapp_context& ctx, const httplib::Request& req,
 
 void set_shards(webapp_context& ctx, const httplib::Request& req,
                 httplib::Response& res) {
-  if (!authenticate_admin(ctx, req, res))
+  auto parsed = parsed_or_reply(parse_shards_body(req.body), res);
+  if (!parsed)
     return;
-  auto parsed = parse_shards_body(req.body);
-  if (auto err = std::get_if<api_error>(&parsed)) {
-    reply_error(res, *err);
-    return;
-  }
-  auto& a = std::get<account_request>(parsed);
+  auto& a = *parsed;
   auto reg = ctx.db->with(
     [](pqxx::connection& c) { return load_registered_account(c); });
   if (!reg) {
@@ -144,18 +136,13 @@ void set_shards(webapp_context& ctx, const httplib::Request& req,
 } // namespace
 
 void add_account_routes(httplib::Server& srv, webapp_context& ctx) {
-  srv.Post("/v1/account", [&ctx](const httplib::Request& req,
-                                 httplib::Response& res) {
-    register_account(ctx, req, res);
-  });
-  srv.Get("/v1/account/shards", [&ctx](const httplib::Request& req,
-                                       httplib::Response& res) {
-    get_shards(ctx, req, res);
-  });
-  srv.Post("/v1/account/shards", [&ctx](const httplib::Request& req,
-                                        httplib::Response& res) {
-    set_shards(ctx, req, res);
-  });
+  using m = route_method;
+  add_route(srv, ctx, m::post, "/v1/account", route_access::admin,
+            register_account);
+  add_route(srv, ctx, m::get, "/v1/account/shards", route_access::admin,
+            get_shards);
+  add_route(srv, ctx, m::post, "/v1/account/shards", route_access::admin,
+            set_shards);
 }
 
 } // namespace mc::http

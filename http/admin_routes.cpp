@@ -2,6 +2,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "http/route.hpp"
 #include "http/settings_patch.hpp"
 #include "http/webapp_context.hpp"
 #include "runtime/store/cluster_config.hpp"
@@ -13,18 +14,14 @@ namespace mc::http {
 
 namespace {
 
-void get_settings(webapp_context& ctx, const httplib::Request& req,
+void get_settings(webapp_context& ctx, const httplib::Request&,
                   httplib::Response& res) {
-  if (!authenticate_admin(ctx, req, res))
-    return;
   auto stored = ctx.db->with([](pqxx::connection& c) { return load_settings(c); });
   reply_json(res, 200, settings_response_json(stored));
 }
 
 void patch_settings(webapp_context& ctx, const httplib::Request& req,
                     httplib::Response& res) {
-  if (!authenticate_admin(ctx, req, res))
-    return;
   // Read-modify-write under a row lock (update_settings), so concurrent
   // PATCHes on two webapps do not lose each other's fields.
   std::optional<api_error> failure;
@@ -48,10 +45,8 @@ void patch_settings(webapp_context& ctx, const httplib::Request& req,
 }
 
 /// GET /v1/health in the On-Prem multiconnect shape, one entry per node.
-void health(webapp_context& ctx, const httplib::Request& req,
+void health(webapp_context& ctx, const httplib::Request&,
             httplib::Response& res) {
-  if (!authenticate_monitoring(ctx, req, res))
-    return;
   struct snapshot {
     std::vector<node_record> nodes;
     lease_state lease;
@@ -143,10 +138,8 @@ counters_snapshot load_counters(webapp_context& ctx) {
 }
 
 /// GET /v1/stats: what the cluster holds, as JSON.
-void stats(webapp_context& ctx, const httplib::Request& req,
+void stats(webapp_context& ctx, const httplib::Request&,
            httplib::Response& res) {
-  if (!authenticate_monitoring(ctx, req, res))
-    return;
   auto k = load_counters(ctx);
   rapidjson::StringBuffer buf;
   rapidjson::Writer<rapidjson::StringBuffer> w{buf};
@@ -179,10 +172,8 @@ void stats(webapp_context& ctx, const httplib::Request& req,
 }
 
 /// GET /metrics: the same in the Prometheus text format.
-void metrics(webapp_context& ctx, const httplib::Request& req,
+void metrics(webapp_context& ctx, const httplib::Request&,
              httplib::Response& res) {
-  if (!authenticate_monitoring(ctx, req, res))
-    return;
   auto k = load_counters(ctx);
   std::string out;
   auto gauge = [&](const char* name, const char* help, int64_t value,
@@ -213,32 +204,23 @@ void metrics(webapp_context& ctx, const httplib::Request& req,
   res.set_content(out, "text/plain; version=0.0.4");
 }
 
+/// GET /healthz: the process answers (load balancer probe, no auth).
+void healthz(webapp_context&, const httplib::Request&, httplib::Response& res) {
+  reply_json(res, 200, "{\"status\":\"up\"}");
+}
+
 } // namespace
 
 void add_admin_routes(httplib::Server& srv, webapp_context& ctx) {
-  srv.Get("/v1/settings/application",
-          [&ctx](const httplib::Request& req, httplib::Response& res) {
-            get_settings(ctx, req, res);
-          });
-  srv.Patch("/v1/settings/application",
-            [&ctx](const httplib::Request& req, httplib::Response& res) {
-              patch_settings(ctx, req, res);
-            });
-  srv.Get("/v1/health", [&ctx](const httplib::Request& req,
-                               httplib::Response& res) {
-    health(ctx, req, res);
-  });
-  srv.Get("/v1/stats", [&ctx](const httplib::Request& req,
-                              httplib::Response& res) {
-    stats(ctx, req, res);
-  });
-  srv.Get("/metrics", [&ctx](const httplib::Request& req,
-                             httplib::Response& res) {
-    metrics(ctx, req, res);
-  });
-  srv.Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
-    reply_json(res, 200, "{\"status\":\"up\"}");
-  });
+  using m = route_method;
+  add_route(srv, ctx, m::get, "/v1/settings/application", route_access::admin,
+            get_settings);
+  add_route(srv, ctx, m::patch, "/v1/settings/application",
+            route_access::admin, patch_settings);
+  add_route(srv, ctx, m::get, "/v1/health", route_access::monitoring, health);
+  add_route(srv, ctx, m::get, "/v1/stats", route_access::monitoring, stats);
+  add_route(srv, ctx, m::get, "/metrics", route_access::monitoring, metrics);
+  add_route(srv, ctx, m::get, "/healthz", route_access::open, healthz);
 }
 
 } // namespace mc::http

@@ -2,6 +2,9 @@
 
 #include <pqxx/pqxx>
 
+#include "http/password_hash.hpp"
+#include "http/route.hpp"
+#include "http/user_request.hpp"
 #include "http/webapp_context.hpp"
 #include "runtime/log.hpp"
 #include "runtime/store/user_store.hpp"
@@ -21,12 +24,9 @@ void login(webapp_context& ctx, const httplib::Request& req,
                                     "log in with HTTP Basic authentication"));
     return;
   }
-  auto body = parse_login_body(req.body);
-  if (auto err = std::get_if<api_error>(&body)) {
-    reply_error(res, *err);
+  auto login_req = parsed_or_reply(parse_login_body(req.body), res);
+  if (!login_req)
     return;
-  }
-  auto& login_req = std::get<login_request>(body);
   auto row = ctx.db->with(
     [&](pqxx::connection& c) { return find_user(c, user); });
   if (!row || !verify_password(password, row->password_hash)) {
@@ -34,7 +34,7 @@ void login(webapp_context& ctx, const httplib::Request& req,
                                     "wrong username or password"));
     return;
   }
-  if (row->must_change && !login_req.new_password) {
+  if (row->must_change && !login_req->new_password) {
     reply_error(res, make_api_error(codes::access_denied,
                                     "first login: the default password must be "
                                     "changed; send {\"new_password\": \"...\"} "
@@ -42,8 +42,8 @@ void login(webapp_context& ctx, const httplib::Request& req,
                                     "case, a digit and a special character)"));
     return;
   }
-  if (login_req.new_password) {
-    auto hash = hash_password(*login_req.new_password);
+  if (login_req->new_password) {
+    auto hash = hash_password(*login_req->new_password);
     ctx.db->with([&](pqxx::connection& c) {
       set_password(c, user, hash);
       return 0;
@@ -59,32 +59,25 @@ void login(webapp_context& ctx, const httplib::Request& req,
                                  claims.expires_at));
 }
 
-void logout(webapp_context& ctx, const httplib::Request& req,
-            httplib::Response& res) {
-  auto claims = authenticate(ctx, req, res);
-  if (!claims)
-    return;
+void logout(webapp_context& ctx, const httplib::Request&,
+            httplib::Response& res, const token_claims& caller) {
   ctx.db->with([&](pqxx::connection& c) {
-    revoke_token(c, claims->token_id, claims->expires_at);
+    revoke_token(c, caller.token_id, caller.expires_at);
     return 0;
   });
   {
     std::lock_guard<std::mutex> guard{ctx.revoked_mtx};
-    ctx.revoked.insert(claims->token_id);
+    ctx.revoked.insert(caller.token_id);
   }
   reply_json(res, 200, ok_json());
 }
 
 void create_user(webapp_context& ctx, const httplib::Request& req,
                  httplib::Response& res) {
-  if (!authenticate_admin(ctx, req, res))
+  auto parsed = parsed_or_reply(parse_create_user_body(req.body), res);
+  if (!parsed)
     return;
-  auto body = parse_create_user_body(req.body);
-  if (auto err = std::get_if<api_error>(&body)) {
-    reply_error(res, *err);
-    return;
-  }
-  auto& u = std::get<create_user_request>(body);
+  auto& u = *parsed;
   auto hash = hash_password(u.password);
   auto inserted = ctx.db->with([&](pqxx::connection& c) {
     return mc::create_user(c, u.username, hash);
@@ -102,18 +95,10 @@ void create_user(webapp_context& ctx, const httplib::Request& req,
 } // namespace
 
 void add_user_routes(httplib::Server& srv, webapp_context& ctx) {
-  srv.Post("/v1/users/login", [&ctx](const httplib::Request& req,
-                                     httplib::Response& res) {
-    login(ctx, req, res);
-  });
-  srv.Post("/v1/users/logout", [&ctx](const httplib::Request& req,
-                                      httplib::Response& res) {
-    logout(ctx, req, res);
-  });
-  srv.Post("/v1/users", [&ctx](const httplib::Request& req,
-                               httplib::Response& res) {
-    create_user(ctx, req, res);
-  });
+  using m = route_method;
+  add_route(srv, ctx, m::post, "/v1/users/login", route_access::open, login);
+  add_route(srv, ctx, m::post, "/v1/users/logout", route_access::user, logout);
+  add_route(srv, ctx, m::post, "/v1/users", route_access::admin, create_user);
 }
 
 } // namespace mc::http
