@@ -17,7 +17,7 @@ pqxx::connection& pg_cluster_store::conn() {
 }
 
 std::vector<node_record> pg_cluster_store::coreapps() {
-  return list_nodes(conn(), "coreapp");
+  return list_nodes(conn(), role::coreapp);
 }
 
 shard_table pg_cluster_store::load_table() {

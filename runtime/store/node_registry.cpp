@@ -93,6 +93,10 @@ std::vector<node_record> list_nodes(pqxx::connection& conn,
                                    unjudged, role));
 }
 
+std::vector<node_record> list_nodes(pqxx::connection& conn, role r) {
+  return list_nodes(conn, std::string{to_string(r)});
+}
+
 std::vector<node_record> list_nodes(pqxx::connection& conn,
                                     std::chrono::milliseconds unhealthy) {
   pqxx::read_transaction tx{conn};

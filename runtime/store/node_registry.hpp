@@ -46,6 +46,9 @@ std::vector<node_record> list_nodes(pqxx::connection& conn);
 std::vector<node_record> list_nodes(pqxx::connection& conn,
                                     const std::string& role);
 
+/// The nodes of role `r`, ordered by id.
+std::vector<node_record> list_nodes(pqxx::connection& conn, role r);
+
 /// All registered nodes, ordered by id, each with `live` judged by the one
 /// liveness rule against `unhealthy` (the settings' unhealthy_interval).
 std::vector<node_record> list_nodes(pqxx::connection& conn,
