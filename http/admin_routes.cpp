@@ -73,13 +73,12 @@ void health(webapp_context& ctx, const httplib::Request&,
     for (auto& slot : snap.table.slots)
       if (slot.owner == n.node_id)
         owned.push_back(slot.shard_id);
-    std::string role = n.role;
+    std::string shown_role = n.role;
     std::string gateway = alive ? "connected" : "disconnected";
     if (node_role == role::master) {
-      role = alive && snap.lease.holder == n.node_id
-                 && snap.lease.remaining_ms > 0
-               ? "primary_master"
-               : "secondary_master";
+      shown_role = alive && snap.lease.holder == n.node_id && snap.lease.live
+                     ? "primary_master"
+                     : "secondary_master";
     } else if (node_role == role::coreapp && alive && owned.empty()) {
       // A warm standby holds no upstream session.
       gateway = "disconnected";
@@ -90,7 +89,7 @@ void health(webapp_context& ctx, const httplib::Request&,
     w.Key("gateway_status");
     w.String(gateway.c_str());
     w.Key("role");
-    w.String(role.c_str());
+    w.String(shown_role.c_str());
     w.Key("state");
     w.String(alive ? n.state.c_str() : "unreachable");
     w.Key("heartbeat_age_ms");

@@ -25,7 +25,8 @@ constexpr const char* release_sql
 
 constexpr const char* read_sql
   = "SELECT coalesce(holder, ''), epoch,"
-    " (extract(epoch FROM (expires_at - now())) * 1000)::bigint "
+    " (extract(epoch FROM (expires_at - now())) * 1000)::bigint,"
+    " mc_lease_live(expires_at) "
     "FROM master_lease WHERE id = 1";
 
 } // namespace
@@ -62,7 +63,7 @@ lease_state read_lease(pqxx::connection& conn) {
   pqxx::read_transaction tx{conn};
   auto row = tx.exec1(read_sql);
   return {row[0].as<std::string>(), row[1].as<int64_t>(),
-          row[2].as<int64_t>()};
+          row[2].as<int64_t>(), row[3].as<bool>()};
 }
 
 } // namespace mc

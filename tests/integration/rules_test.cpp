@@ -118,6 +118,7 @@ TEST_CASE("one instant before expiry the holder still holds the lease") {
   CHECK_FALSE(try_acquire_lease(m.conn, "m2", 1000));
   CHECK(cas_shard_owner(m.conn, 0, 0, "c1", "m1", *e1));
   CHECK(read_lease(m.conn).remaining_ms == 1);
+  CHECK(read_lease(m.conn).live);
   CHECK(renew_lease(m.conn, "m1", *e1, 1000));
   CHECK(read_lease(m.conn).remaining_ms == 1000);
 }
@@ -129,6 +130,7 @@ TEST_CASE("at exactly its expiry the lease is lost to the holder and free to oth
   REQUIRE(e1);
   m.set_clock_ms(1000);
   CHECK(read_lease(m.conn).remaining_ms == 0);
+  CHECK_FALSE(read_lease(m.conn).live);
   // Every fenced write of the holder fails from this instant on ...
   CHECK_FALSE(cas_shard_owner(m.conn, 0, 0, "c1", "m1", *e1));
   CHECK_FALSE(commit_reshard(m.conn, 2, "m1", *e1));
