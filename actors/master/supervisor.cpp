@@ -14,10 +14,45 @@ supervisor_state::~supervisor_state() = default;
 
 namespace {
 
+// -- waits --------------------------------------------------------------------
+// The rule: an outer wait exceeds every inner wait it covers, so that the
+// supervisor never gives up on work that is still going on (and then acts
+// as if it had not happened).
+
+/// Wait for a node's answer to an activation: the node spawns the shard
+/// and answers at once, the session logs in afterwards.
+constexpr auto activate_wait = std::chrono::seconds{5};
+
+/// Wait for a node's answer to a deactivation. The node drains the shard
+/// for up to 5 s (its drain wait) before it answers, and the commit that
+/// drain waits for may take 10 s; past the drain wait the node stops the
+/// shard and answers anyway, and the reshard commit's row locks wait for a
+/// commit still in flight. So this must exceed the 5 s drain wait.
+constexpr auto deactivate_wait = std::chrono::seconds{6};
+
+// The ping wait is the configured unhealthy time (supervisor_config): a
+// pong later than that is no evidence of life anyway.
+
 using self_ptr = caf::stateful_actor<supervisor_state>*;
 
 cluster_store& db(self_ptr self) {
   return *self->state.cfg.store;
+}
+
+/// Runs `step`: the one place where the supervisor's store calls are
+/// guarded. Every handler and continuation that reaches the store runs
+/// through here, so a database error ends the step and never the actor:
+/// under CAF's default exception handler it would end the supervisor while
+/// the lease keeper keeps renewing the lease, a primary that supervises
+/// nothing. The next round starts over on a fresh connection.
+template <class Step>
+void guarded(self_ptr self, const char* what, Step&& step) {
+  try {
+    step();
+  } catch (const std::exception& e) {
+    self->state.cfg.store->reset();
+    log_error(self->state.cfg.node_id, what, " failed: ", e.what());
+  }
 }
 
 /// The actor clock: virtual time under the deterministic test scheduler.
@@ -143,7 +178,7 @@ void ping_coreapps(self_ptr self) {
                        shard, " epoch ", epoch, " on ", node);
               // A request, not a send: the node's answer must come back as
               // a response, or it lands here as an unexpected message.
-              self->request(i->second.handle, std::chrono::seconds{5},
+              self->request(i->second.handle, deactivate_wait,
                             deactivate_atom::value, shard, epoch)
                 .then([](caf::ok_atom) {}, [](const caf::error&) {});
             }
@@ -169,17 +204,14 @@ void ping_coreapps(self_ptr self) {
               continue;
             log_info(st2.cfg.node_id, "shard ", slot.shard_id, " is no longer "
                      "served by ", node, "; placing it again");
-            try {
+            guarded(self, "unowning", [&] {
               if (auto e = db(self).cas_owner(slot.shard_id, slot.epoch, "",
                                               st2.cfg.node_id,
                                               st2.master_epoch)) {
                 slot.owner.clear();
                 slot.epoch = *e;
               }
-            } catch (const std::exception& ex) {
-              db(self).reset();
-              log_error(st2.cfg.node_id, "unowning failed: ", ex.what());
-            }
+            });
           }
         },
         [](const caf::error&) {
@@ -219,7 +251,7 @@ void activate(self_ptr self, int32_t shard, const std::string& owner,
   auto& st = self->state;
   st.activating.insert(shard);
   auto started = now(self);
-  self->request(st.coreapps[owner].handle, std::chrono::seconds{5},
+  self->request(st.coreapps[owner].handle, activate_wait,
                 activate_atom::value, shard, epoch, st.table.shards,
                 st.account)
     .then(
@@ -236,10 +268,14 @@ void activate(self_ptr self, int32_t shard, const std::string& owner,
         self->state.activating.erase(shard);
         log_error(self->state.cfg.node_id, "activation of shard ", shard,
                   " on ", owner, " failed: ", self->system().render(err));
-        // Unown it, so the next round places it again.
+        // Unown it, so the next round places it again. Should the store
+        // fail too, the map still names the owner that refused: the next
+        // rounds see it not running the shard and unown it then.
         if (acting(self))
-          db(self).cas_owner(shard, epoch, "", self->state.cfg.node_id,
-                             self->state.master_epoch);
+          guarded(self, "unowning after a failed activation", [&] {
+            db(self).cas_owner(shard, epoch, "", self->state.cfg.node_id,
+                               self->state.master_epoch);
+          });
       });
 }
 
@@ -295,12 +331,9 @@ void finish_reshard(self_ptr self, int32_t shards) {
     return;
   }
   bool done = false;
-  try {
+  guarded(self, "shard-count change", [&] {
     done = db(self).commit_reshard(shards, st.cfg.node_id, st.master_epoch);
-  } catch (const std::exception& e) {
-    st.cfg.store->reset();
-    log_error(st.cfg.node_id, "shard-count change failed: ", e.what());
-  }
+  });
   st.resharding = false;
   if (!done)
     return; // the next round starts over: draining again is harmless
@@ -308,12 +341,7 @@ void finish_reshard(self_ptr self, int32_t shards) {
               now(self) - st.reshard_started).count();
   log_info(st.cfg.node_id, "shard count is now ", shards, " (drain and commit ",
            ms, " ms); placing shards");
-  try {
-    place_shards(self);
-  } catch (const std::exception& e) {
-    st.cfg.store->reset();
-    log_error(st.cfg.node_id, "placing shards failed: ", e.what());
-  }
+  guarded(self, "placing shards", [&] { place_shards(self); });
 }
 
 /// Starts a coordinated restart-all: every owned shard drains and stops,
@@ -336,7 +364,7 @@ void begin_reshard(self_ptr self, int32_t shards) {
     if (slot.owner.empty() || i == st.coreapps.end() || !i->second.handle)
       continue; // nobody serves it; the commit fences any straggler
     ++*pending;
-    self->request(i->second.handle, std::chrono::seconds{3},
+    self->request(i->second.handle, deactivate_wait,
                   deactivate_atom::value, slot.shard_id, slot.epoch)
       .then([=](caf::ok_atom) { one_done(); },
             [=](const caf::error&) { one_done(); });
@@ -359,7 +387,7 @@ void round(self_ptr self) {
   }
   if (!st.primary)
     return;
-  try {
+  guarded(self, "supervision round", [&] {
     refresh_coreapps(self);
     ping_coreapps(self);
     if (acting(self) && !st.resharding) {
@@ -368,10 +396,7 @@ void round(self_ptr self) {
     }
     if (acting(self))
       place_shards(self);
-  } catch (const std::exception& e) {
-    st.cfg.store->reset();
-    log_error(st.cfg.node_id, "supervision round failed: ", e.what());
-  }
+  });
 }
 
 } // namespace
@@ -387,14 +412,8 @@ caf::behavior supervisor(caf::stateful_actor<supervisor_state>* self,
         auto node = id;
         forget_coreapp(self, node, "connection lost");
         // Fail over now rather than at the next round.
-        if (acting(self)) {
-          try {
-            place_shards(self);
-          } catch (const std::exception& ex) {
-            self->state.cfg.store->reset();
-            log_error(self->state.cfg.node_id, "failover failed: ", ex.what());
-          }
-        }
+        if (acting(self))
+          guarded(self, "failover", [&] { place_shards(self); });
         return;
       }
   });

@@ -64,6 +64,8 @@ struct fake_coreapp_state {
   std::vector<std::pair<int32_t, int64_t>> deactivations;
   bool frozen = false;
   bool hold_deactivations = false;
+  /// Activations are answered with an error (say the node is fenced).
+  bool refuse_activations = false;
   struct held_deactivation {
     caf::response_promise rp;
     int32_t shard;
@@ -98,8 +100,10 @@ caf::behavior fake_coreapp(fake_coreapp_actor* self, std::string node_id,
                          + std::to_string(shard));
   };
   auto activate = [self](int32_t shard, int64_t epoch, int32_t total,
-                         std::string account) {
+                         std::string account) -> caf::result<caf::ok_atom> {
     self->state.activations.push_back({shard, epoch, total, account});
+    if (self->state.refuse_activations)
+      return make_error(mc_errc::upstream_refused, "refused by the test");
     self->state.running[shard] = epoch;
     return caf::ok_atom::value;
   };
@@ -504,7 +508,7 @@ TEST_CASE_FIXTURE(fixture, "restart-all: deactivate every owner, commit, activat
   REQUIRE(fake("core-b").held.size() == 1);
   // core-a has answered, core-b has not: no commit, and no placement.
   CHECK(store->commit_log.empty());
-  advance(1000ms); // ten rounds, still below the 3 s deactivation timeout
+  advance(1000ms); // ten rounds, still below the deactivation wait
   CHECK(store->commit_log.empty());
   CHECK(store->cas_log.empty());
   CHECK(store->shards == 2);
@@ -644,4 +648,44 @@ TEST_CASE_FIXTURE(fixture, "four unowned shards spread over four coreapps") {
   CHECK(epochs.size() == 4); // every change took its own global epoch
   advance(300ms);
   CHECK(store->cas_log.size() == 4);
+}
+
+/// Bug (actors/master/supervisor.cpp, activate): the error continuation of
+/// the activation request unowned the shard with a store call outside any
+/// try/catch; a database error there ended the supervisor under CAF's
+/// default exception handler while the lease keeper kept renewing the
+/// lease. Fixed: every store call of the supervisor runs through guarded(),
+/// and the lease keeper gives the lease up if its supervisor ends anyway.
+TEST_CASE_FIXTURE(fixture, "a database error after a failed activation ends "
+                           "the step, not the supervisor, which then places "
+                           "the shard") {
+  add_coreapp("core-a");
+  store->set_slot(0, "", 3);
+  fake("core-a").refuse_activations = true;
+  // The first compare-and-set (placing the shard) works; the second, the
+  // unowning in the activation's error continuation, hits a database error.
+  int cas_calls = 0;
+  store->before_cas = [&cas_calls](fake_cluster_store&, int32_t) {
+    if (++cas_calls == 2)
+      throw std::runtime_error("connection to the database lost");
+  };
+  auto view = std::make_shared<lease_view>();
+  auto sup = start_supervisor("master-1", view);
+  become_primary(sup, "master-1", *view, 1);
+  REQUIRE(cas_calls >= 2);
+  REQUIRE(fake("core-a").activations.size() == 1);
+  CHECK(store->map[0].owner == "core-a"); // the unowning did not happen
+  CHECK(store->map[0].epoch == 4);
+  CHECK(store->cas_log.size() == 1); // the throwing call logged nothing
+  // The supervisor lives on: it keeps doing rounds, sees that core-a does
+  // not run the shard the map gives it, unowns it and places it again.
+  fake("core-a").refuse_activations = false;
+  auto rounds = store->coreapps_calls;
+  advance(500ms);
+  CHECK(store->coreapps_calls > rounds);
+  REQUIRE(fake("core-a").activations.size() >= 2);
+  REQUIRE(fake("core-a").running.count(0) == 1);
+  CHECK(fake("core-a").running[0] == store->map[0].epoch);
+  CHECK(store->map[0].owner == "core-a");
+  CHECK(store->map[0].epoch > 4);
 }
