@@ -18,7 +18,7 @@ struct placement_move {
 
 /// Where shards go, decided from what the supervisor knows of the
 /// coreapps: a plain object without actors or database, so that its rules
-/// are tested on their own (tests/actors/master/placement_test.cpp).
+/// are tested on their own (tests/unit/actors/master/placement_test.cpp).
 class placement {
 public:
   /// `serving`: coreapps that keep the shards they own (live, or for a new
