@@ -39,11 +39,13 @@ void connect(self_ptr self, const std::string& owner) {
   });
 }
 
-/// Fills the routing table from the current map, connecting to owners
-/// that have no connection yet (their routes stay empty until it is up).
+/// Fills the routing table from the current map, then connects to owners
+/// that have no connection yet (their routes stay empty until it is up;
+/// each finished connection fills the table again).
 void apply(self_ptr self) {
   auto& st = self->state;
   std::vector<shard_route> routes;
+  std::set<std::string> unconnected;
   routes.reserve(st.current.routes.size());
   for (auto& r : st.current.routes) {
     shard_route out{r.shard, r.epoch, r.owner, {}};
@@ -58,13 +60,15 @@ void apply(self_ptr self) {
       if (p.handle)
         out.node = p.handle;
       else if (!p.connecting)
-        connect(self, r.owner);
+        unconnected.insert(r.owner);
     }
     routes.push_back(std::move(out));
   }
   std::set<int32_t> held(st.current.held.begin(), st.current.held.end());
   st.cfg.table->install(st.current.shards, std::move(routes), std::move(held),
                         st.hold_until);
+  for (auto& owner : unconnected)
+    connect(self, owner);
 }
 
 /// Takes `map` unless the current map is newer.

@@ -26,6 +26,12 @@ std::optional<shard_route> routing_table::route(int32_t shard) const {
   return routes_[shard];
 }
 
+bool routing_table::held(int32_t shard) const {
+  std::lock_guard<std::mutex> guard{mtx_};
+  return held_.count(shard) > 0
+         && std::chrono::steady_clock::now() < hold_until_;
+}
+
 void routing_table::install(int32_t shards, std::vector<shard_route> routes,
                             std::set<int32_t> held,
                             std::chrono::steady_clock::time_point hold_until) {

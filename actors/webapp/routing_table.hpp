@@ -44,6 +44,9 @@ public:
   /// stale and the answer is nullopt.
   std::optional<shard_route> route(int32_t shard) const;
 
+  /// True while sends for `shard` are held (for monitoring and tests).
+  bool held(int32_t shard) const;
+
   /// Installs a map: the routes by shard id, the held shards and when their
   /// hold ends at the latest. Wakes every waiting caller.
   void install(int32_t shards, std::vector<shard_route> routes,
