@@ -81,6 +81,7 @@ const std::map<std::string, setter>& setters() {
     {"heartbeat-ms", [](options& o, const std::string& v) { return set_int(o.node_heartbeat_ms, v, 10, 600000); }},
     {"caf-heartbeat-ms", [](options& o, const std::string& v) { return set_int(o.caf_heartbeat_ms, v, 10, 600000); }},
     {"caf-timeout-ms", [](options& o, const std::string& v) { return set_int(o.caf_timeout_ms, v, 50, 600000); }},
+    {"map-poll-ms", [](options& o, const std::string& v) { return set_int(o.map_poll_ms, v, 10, 600000); }},
     {"schema-dir", [](options& o, const std::string& v) { o.schema_dir = v; return std::string{}; }},
     {"sim-session-rate", [](options& o, const std::string& v) { return set_int(o.sim_session_rate, v, 0, 10000000); }},
     {"sim-latency-ms", [](options& o, const std::string& v) { return set_int(o.sim_latency_ms, v, 0, 60000); }},
@@ -154,6 +155,7 @@ Options (also as `key = value` lines in --config FILE; flags win):
   --heartbeat-ms N         node heartbeat period in the database (default 250)
   --caf-heartbeat-ms N     middleman heartbeat interval (default 200)
   --caf-timeout-ms N       middleman connection timeout (default 1000)
+  --map-poll-ms N          webapp: fallback read of the pushed shard map (default 1000)
   --schema-dir DIR         SQL migrations (default: the source tree's schema/)
   --sim-session-rate N     upstream-sim: msg/s cap per session (0 = none)
   --sim-latency-ms N       upstream-sim: ack latency (default 1)

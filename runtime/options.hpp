@@ -47,6 +47,9 @@ struct options {
   /// CAF middleman heartbeat and connection timeout, milliseconds.
   int caf_heartbeat_ms = 200;
   int caf_timeout_ms = 1000;
+  /// Webapp: period of the fallback read of the shard map (maps are pushed
+  /// by the primary master), milliseconds.
+  int map_poll_ms = 1000;
   /// Directory with the numbered SQL migrations.
   std::string schema_dir;
   /// Upstream simulator knobs (role upstream-sim).

@@ -20,6 +20,10 @@ std::vector<node_record> pg_cluster_store::coreapps() {
   return list_nodes(conn(), role::coreapp);
 }
 
+std::vector<node_record> pg_cluster_store::webapps() {
+  return list_nodes(conn(), "webapp");
+}
+
 shard_table pg_cluster_store::load_table() {
   return load_shard_table(conn());
 }
