@@ -33,7 +33,7 @@ struct fixture : test_coordinator_fixture<listener_test_config> {
   /// What the database read returns.
   std::shared_ptr<shard_table> db = std::make_shared<shard_table>();
   std::shared_ptr<int> reads = std::make_shared<int>(0);
-  caf::actor listener;
+  route_listener_local listener;
 
   fixture() {
     for (auto id : {"a", "b"})
