@@ -68,8 +68,11 @@ void apply(self_ptr self) {
     routes.push_back(std::move(out));
   }
   std::set<int32_t> held(st.current.held.begin(), st.current.held.end());
+  // The table's deadline is on the HTTP threads' clock; the actor clock is
+  // virtual under the deterministic test scheduler.
+  auto left = st.hold_until - self->clock().now();
   st.cfg.table->install(st.current.shards, std::move(routes), std::move(held),
-                        st.hold_until);
+                        std::chrono::steady_clock::now() + left);
   for (auto& owner : unconnected)
     connect(self, owner);
 }
@@ -88,13 +91,17 @@ void accept(self_ptr self, map_update map, const char* how) {
       log_info(st.cfg.node_id, "shard ", r.shard, " of ", map.shards, " -> ",
                r.owner, " epoch ", r.epoch, " (", how, ")");
   }
+  // A hold that goes on through several pushes (drain, then activation)
+  // keeps the deadline of its first push: it never outlasts it.
+  auto now = self->clock().now();
+  auto fresh = now + std::chrono::milliseconds{map.hold_ms};
+  bool holding = !st.current.held.empty() && now < st.hold_until;
+  st.hold_until = holding ? std::min(st.hold_until, fresh) : fresh;
   st.have_map = true;
   st.current = std::move(map);
-  st.hold_until = std::chrono::steady_clock::now()
-                  + std::chrono::milliseconds{st.current.hold_ms};
   if (!st.current.held.empty())
-    self->delayed_send(self, std::chrono::milliseconds{st.current.hold_ms},
-                       hold_end_atom::value, st.current.version);
+    self->delayed_send(self, st.hold_until - now, hold_end_atom::value,
+                       st.current.version);
   apply(self);
 }
 

@@ -8,6 +8,7 @@
 #include <string>
 
 #include <caf/actor.hpp>
+#include <caf/actor_clock.hpp>
 #include <caf/atom.hpp>
 #include <caf/stateful_actor.hpp>
 
@@ -73,8 +74,9 @@ struct route_listener_state {
   bool have_map = false;
   map_update current;
   std::map<std::string, route_peer> peers;
-  /// When the held shards of `current` are released at the latest.
-  std::chrono::steady_clock::time_point hold_until;
+  /// When the held shards of `current` are released at the latest (actor
+  /// clock).
+  caf::actor_clock::time_point hold_until;
   /// When the database was last read: many HTTP threads ask for a read on
   /// the same routing error, one read answers them all.
   std::chrono::steady_clock::time_point last_read;
