@@ -30,6 +30,7 @@
 #include <caf/all.hpp>
 
 #include "actors/master/placement.hpp"
+#include "actors/master/reshard_coordinator.hpp"
 #include "actors/master/supervisor_steps.hpp"
 #include "actors/protocol/protocol.hpp"
 
