@@ -24,11 +24,13 @@
 /// store write is fenced by the lease, and the next primary finds
 /// reshard_to still set and starts over (draining again is harmless).
 
+#include <algorithm>
 #include <memory>
 
 #include <caf/all.hpp>
 
 #include "actors/master/placement.hpp"
+#include "actors/master/reshard_coordinator.hpp"
 #include "actors/master/supervisor_steps.hpp"
 #include "actors/protocol/protocol.hpp"
 
@@ -189,7 +191,8 @@ void place_shards(self_ptr self) {
                                                    st.activating);
   bool changed = false;
   for (auto& m : moves) {
-    auto& slot = st.table.slots[static_cast<size_t>(m.shard)];
+    auto& slot = *std::find_if(st.table.slots.begin(), st.table.slots.end(),
+                               [&](auto& x) { return x.shard_id == m.shard; });
     if (m.to.empty()) {
       // Record that nobody serves it, so the API says so.
       if (auto e = db(self).cas_owner(slot.shard_id, slot.epoch, "",

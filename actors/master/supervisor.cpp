@@ -5,6 +5,7 @@
 #include <caf/all.hpp>
 
 #include "actors/master/lease_keeper.hpp"
+#include "actors/master/reshard_coordinator.hpp"
 #include "actors/master/supervisor_steps.hpp"
 #include "actors/protocol/protocol.hpp"
 #include "runtime/log.hpp"

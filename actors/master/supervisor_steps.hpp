@@ -73,16 +73,4 @@ bool live(self_ptr self, const std::string& id);
 /// connect instead of moving its shards away at once.
 bool maybe_live(self_ptr self, const std::string& id);
 
-// -- reshard_coordinator.cpp --------------------------------------------------
-
-/// Gives every shard a live owner (failover and first placement) and
-/// pushes the map when it changed.
-void place_shards(self_ptr self);
-
-/// Starts the shard-count change to `shards` recorded in the database.
-void begin_reshard(self_ptr self, int32_t shards);
-
-/// Pushes the current map to every webapp.
-void push_map(self_ptr self);
-
 } // namespace mc::supervision

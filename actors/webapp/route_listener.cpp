@@ -12,7 +12,7 @@ namespace mc {
 
 namespace {
 
-using self_ptr = caf::stateful_actor<route_listener_state>*;
+using self_ptr = route_listener_local::stateful_pointer<route_listener_state>;
 
 /// Reads asked for by the routing table closer together than this are
 /// answered by the read before.
@@ -23,20 +23,23 @@ void apply(self_ptr self);
 void connect(self_ptr self, const std::string& owner) {
   auto& p = self->state.peers[owner];
   p.connecting = true;
-  auto host = p.host;
-  auto port = p.port;
-  self->state.cfg.connect(self, host, port, [=](caf::actor handle) {
-    auto i = self->state.peers.find(owner);
-    if (i == self->state.peers.end() || i->second.host != host
-        || i->second.port != port)
-      return; // the owner moved meanwhile; its new address is being tried
-    i->second.connecting = false;
-    if (!handle)
-      return; // the next map or refresh tries again
-    i->second.handle = handle;
-    self->monitor(handle);
-    apply(self);
-  });
+  self->send(self->state.connector, caf::connect_atom::value, owner, p.host,
+             p.port);
+}
+
+/// A connection attempt finished.
+void connected(self_ptr self, const std::string& owner,
+               const std::string& host, uint16_t port, caf::actor handle) {
+  auto i = self->state.peers.find(owner);
+  if (i == self->state.peers.end() || i->second.host != host
+      || i->second.port != port)
+    return; // the owner moved meanwhile; its new address is being tried
+  i->second.connecting = false;
+  if (!handle)
+    return; // the next map or refresh tries again
+  i->second.handle = handle;
+  self->monitor(handle);
+  apply(self);
 }
 
 /// Fills the routing table from the current map, then connects to owners
@@ -65,8 +68,11 @@ void apply(self_ptr self) {
     routes.push_back(std::move(out));
   }
   std::set<int32_t> held(st.current.held.begin(), st.current.held.end());
+  // The table's deadline is on the HTTP threads' clock; the actor clock is
+  // virtual under the deterministic test scheduler.
+  auto left = st.hold_until - self->clock().now();
   st.cfg.table->install(st.current.shards, std::move(routes), std::move(held),
-                        st.hold_until);
+                        std::chrono::steady_clock::now() + left);
   for (auto& owner : unconnected)
     connect(self, owner);
 }
@@ -85,13 +91,17 @@ void accept(self_ptr self, map_update map, const char* how) {
       log_info(st.cfg.node_id, "shard ", r.shard, " of ", map.shards, " -> ",
                r.owner, " epoch ", r.epoch, " (", how, ")");
   }
+  // A hold that goes on through several pushes (drain, then activation)
+  // keeps the deadline of its first push: it never outlasts it.
+  auto now = self->clock().now();
+  auto fresh = now + std::chrono::milliseconds{map.hold_ms};
+  bool holding = !st.current.held.empty() && now < st.hold_until;
+  st.hold_until = holding ? std::min(st.hold_until, fresh) : fresh;
   st.have_map = true;
   st.current = std::move(map);
-  st.hold_until = std::chrono::steady_clock::now()
-                  + std::chrono::milliseconds{st.current.hold_ms};
   if (!st.current.held.empty())
-    self->delayed_send(self, std::chrono::milliseconds{st.current.hold_ms},
-                       hold_end_atom::value, st.current.version);
+    self->delayed_send(self, st.hold_until - now, hold_end_atom::value,
+                       st.current.version);
   apply(self);
 }
 
@@ -128,10 +138,30 @@ map_update polled_map(const shard_table& table) {
   return out;
 }
 
-caf::behavior route_listener(caf::stateful_actor<route_listener_state>* self,
-                             route_listener_config cfg) {
+caf::behavior route_connector(caf::event_based_actor* self,
+                              remote_connector connect,
+                              route_listener_local listener) {
+  return {
+    [=](caf::connect_atom, const std::string& owner, const std::string& host,
+        uint16_t port) {
+      connect(self, host, port, [=](caf::actor handle) {
+        self->send(listener, connected_atom::value, owner, host, port,
+                   std::move(handle));
+      });
+    },
+  };
+}
+
+route_listener_local::behavior_type
+route_listener(route_listener_local::stateful_pointer<route_listener_state> self,
+               route_listener_config cfg) {
   self->state.cfg = std::move(cfg);
+  // The table's requests are local and untyped on its side: it cannot
+  // name this actor's type without a header cycle.
   self->state.cfg.table->set_filler(caf::actor_cast<caf::actor>(self));
+  self->state.connector = caf::actor_cast<route_connector_actor>(
+    self->spawn<caf::linked>(route_connector, self->state.cfg.connect,
+                             caf::actor_cast<route_listener_local>(self)));
   self->set_down_handler([=](caf::down_msg& dm) {
     for (auto& [id, p] : self->state.peers)
       if (p.handle && p.handle.address() == dm.source) {
@@ -168,6 +198,10 @@ caf::behavior route_listener(caf::stateful_actor<route_listener_state>* self,
     [=](drop_atom, const std::string& owner) {
       forget_connection(self, owner);
       apply(self);
+    },
+    [=](connected_atom, const std::string& owner, const std::string& host,
+        uint16_t port, caf::actor& handle) {
+      connected(self, owner, host, port, std::move(handle));
     },
     [=](caf::tick_atom) {
       poll(self);

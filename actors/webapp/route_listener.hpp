@@ -8,10 +8,12 @@
 #include <string>
 
 #include <caf/actor.hpp>
+#include <caf/actor_clock.hpp>
 #include <caf/atom.hpp>
 #include <caf/stateful_actor.hpp>
 
 #include "actors/protocol/cluster.hpp"
+#include "actors/protocol/protocol.hpp"
 #include "actors/remote_connector.hpp"
 #include "actors/webapp/routing_table.hpp"
 #include "runtime/store/shard_map_store.hpp"
@@ -21,6 +23,24 @@ namespace mc {
 /// Local: (hold_end_atom, version) the hold of the map `version` reached
 /// its deadline.
 using hold_end_atom = caf::atom_constant<caf::atom("holdend")>;
+/// Local: (connected_atom, owner, host, port, handle) a connection attempt
+/// finished; the handle is invalid when it failed.
+using connected_atom = caf::atom_constant<caf::atom("connected")>;
+
+/// A route listener's whole interface: the push interface of the cluster
+/// protocol, which the primary master reaches, plus what its own process
+/// sends it (the routing table, its timers, its connector).
+using route_listener_local = route_listener_actor::extend<
+  caf::reacts_to<refresh_atom>, caf::reacts_to<drop_atom, std::string>,
+  caf::reacts_to<hold_end_atom, map_version>, caf::reacts_to<caf::tick_atom>,
+  caf::reacts_to<connected_atom, std::string, std::string, uint16_t,
+                 caf::actor>,
+  caf::reacts_to<stop_atom>>;
+
+/// The listener's connector: (connect, owner, host, port), answered later
+/// with (connected_atom, ...) to the listener.
+using route_connector_actor = caf::typed_actor<
+  caf::reacts_to<caf::connect_atom, std::string, std::string, uint16_t>>;
 
 /// Settings of a route listener.
 struct route_listener_config {
@@ -49,11 +69,14 @@ struct route_peer {
 struct route_listener_state {
   static inline const char* name = "route_listener";
   route_listener_config cfg;
+  /// Runs cfg.connect for the listener (see route_connector).
+  route_connector_actor connector;
   bool have_map = false;
   map_update current;
   std::map<std::string, route_peer> peers;
-  /// When the held shards of `current` are released at the latest.
-  std::chrono::steady_clock::time_point hold_until;
+  /// When the held shards of `current` are released at the latest (actor
+  /// clock).
+  caf::actor_clock::time_point hold_until;
   /// When the database was last read: many HTTP threads ask for a read on
   /// the same routing error, one read answers them all.
   std::chrono::steady_clock::time_point last_read;
@@ -63,11 +86,17 @@ struct route_listener_state {
 /// highest epoch only, so that any push of the same map outranks it).
 map_update polled_map(const shard_table& table);
 
-/// Speaks route_listener_actor (the master actor_casts its handle to it);
-/// untyped itself because the remote connector drives an event-based
-/// actor. Also takes refresh_atom and (drop_atom, owner) from the routing
-/// table. Spawn detached in production: the fallback read blocks.
-caf::behavior route_listener(caf::stateful_actor<route_listener_state>* self,
-                             route_listener_config cfg);
+/// Spawn detached in production: the fallback read blocks. The master
+/// reaches it as a route_listener_actor.
+route_listener_local::behavior_type
+route_listener(route_listener_local::stateful_pointer<route_listener_state> self,
+               route_listener_config cfg);
+
+/// The listener's linked helper: the remote connector drives an untyped
+/// event-based actor, so this one runs it and reports each outcome to the
+/// listener as (connected_atom, ...). Speaks route_connector_actor.
+caf::behavior route_connector(caf::event_based_actor* self,
+                              remote_connector connect,
+                              route_listener_local listener);
 
 } // namespace mc

@@ -33,7 +33,7 @@ struct fixture : test_coordinator_fixture<listener_test_config> {
   /// What the database read returns.
   std::shared_ptr<shard_table> db = std::make_shared<shard_table>();
   std::shared_ptr<int> reads = std::make_shared<int>(0);
-  caf::actor listener;
+  route_listener_local listener;
 
   fixture() {
     for (auto id : {"a", "b"})
@@ -146,4 +146,18 @@ TEST_CASE_FIXTURE(fixture, "an owner that cannot be reached has no route "
   CHECK_FALSE(table->route(0).has_value());
   push(map("a", 6, {6, 1, 2}));
   CHECK(table->route(0).has_value());
+}
+
+TEST_CASE_FIXTURE(fixture, "a hold carried on by later pushes keeps the "
+                           "deadline of the first") {
+  push(map("a", 5, {5, 1, 1}, {0}, 300));
+  advance_time(200ms);
+  consume_messages();
+  // The change goes on: the next push still holds the shard.
+  push(map("b", 6, {6, 1, 2}, {0}, 300));
+  CHECK(table->held(0));
+  advance_time(100ms); // 300 ms after the first push
+  consume_messages();
+  CHECK_FALSE(table->held(0));
+  REQUIRE(table->route(0).has_value());
 }
