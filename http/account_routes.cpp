@@ -3,10 +3,12 @@
 #include <pqxx/pqxx>
 
 #include "http/account_request.hpp"
+#include "http/password_hash.hpp"
+#include "http/route.hpp"
 #include "http/webapp_context.hpp"
 #include "runtime/log.hpp"
+#include "runtime/store/cluster_config.hpp"
 #include "runtime/store/node_registry.hpp"
-#include "runtime/store/shard_map_store.hpp"
 
 namespace mc::http {
 
@@ -15,37 +17,12 @@ namespace {
 /// How long POST /v1/account/shards waits for the change to complete.
 constexpr auto reshard_wait = std::chrono::seconds{15};
 
-struct registered_account {
-  std::string cc;
-  std::string phone_number;
-  std::string cert;
-  std::string pin_hash;
-  int32_t shards = 1;
-};
-
-std::optional<registered_account> load_registered(pqxx::connection& c) {
-  pqxx::read_transaction tx{c};
-  auto r = tx.exec1("SELECT cc, phone_number, coalesce(cert, ''),"
-                    " coalesce(pin_hash, ''), shards FROM cluster WHERE id = 1");
-  if (r[0].is_null())
-    return std::nullopt;
-  return registered_account{r[0].as<std::string>(), r[1].as<std::string>(),
-                            r[2].as<std::string>(), r[3].as<std::string>(),
-                            r[4].as<int32_t>()};
-}
-
 /// Waits until the cluster runs `shards` shards, each owned; bounded.
 bool wait_for_shards(webapp_context& ctx, int32_t shards) {
   auto deadline = std::chrono::steady_clock::now() + reshard_wait;
   while (std::chrono::steady_clock::now() < deadline) {
-    auto done = ctx.db->with([&](pqxx::connection& c) {
-      pqxx::read_transaction tx{c};
-      auto r = tx.exec1(
-        "SELECT reshard_to IS NULL AND shards = " + std::to_string(shards)
-        + " AND (SELECT count(*) FROM shard_map WHERE owner IS NOT NULL"
-          " AND shard_id < shards) = shards FROM cluster WHERE id = 1");
-      return r[0].as<bool>();
-    });
+    auto done = ctx.db->with(
+      [&](pqxx::connection& c) { return reshard_done(c, shards); });
     if (done)
       return true;
     std::this_thread::sleep_for(std::chrono::milliseconds{20});
@@ -55,23 +32,13 @@ bool wait_for_shards(webapp_context& ctx, int32_t shards) {
 
 void register_account(webapp_context& ctx, const httplib::Request& req,
                       httplib::Response& res) {
-  if (!authenticate_admin(ctx, req, res))
+  auto parsed = parsed_or_reply(parse_register_body(req.body), res);
+  if (!parsed)
     return;
-  auto parsed = parse_register_body(req.body);
-  if (auto err = std::get_if<api_error>(&parsed)) {
-    reply_error(res, *err);
-    return;
-  }
-  auto& a = std::get<account_request>(parsed);
+  auto& a = *parsed;
   auto pin_hash = a.pin ? hash_password(*a.pin) : std::string{};
   auto shards = ctx.db->with([&](pqxx::connection& c) {
-    pqxx::work tx{c};
-    auto r = tx.exec_params1(
-      "UPDATE cluster SET cc = $1, phone_number = $2, cert = $3,"
-      " pin_hash = nullif($4, '') WHERE id = 1 RETURNING shards",
-      a.cc, a.phone_number, a.cert, pin_hash);
-    tx.commit();
-    return r[0].as<int32_t>();
+    return store_account(c, a.cc, a.phone_number, a.cert, pin_hash);
   });
   // Sessions log in with the account: restart them under the new one.
   ctx.db->with([&](pqxx::connection& c) {
@@ -89,14 +56,10 @@ void register_account(webapp_context& ctx, const httplib::Request& req,
   reply_json(res, 201, ok_json());
 }
 
-void get_shards(webapp_context& ctx, const httplib::Request& req,
+void get_shards(webapp_context& ctx, const httplib::Request&,
                 httplib::Response& res) {
-  if (!authenticate_admin(ctx, req, res))
-    return;
-  auto shards = ctx.db->with([](pqxx::connection& c) {
-    pqxx::read_transaction tx{c};
-    return tx.exec1("SELECT shards FROM cluster WHERE id = 1")[0].as<int>();
-  });
+  auto shards = ctx.db->with(
+    [](pqxx::connection& c) { return load_shard_count(c); });
   reply_json(res, 200,
              "{\"account\":{\"shards\":" + std::to_string(shards) + "},"
                + meta_json_fields() + "}");
@@ -104,15 +67,12 @@ void get_shards(webapp_context& ctx, const httplib::Request& req,
 
 void set_shards(webapp_context& ctx, const httplib::Request& req,
                 httplib::Response& res) {
-  if (!authenticate_admin(ctx, req, res))
+  auto parsed = parsed_or_reply(parse_shards_body(req.body), res);
+  if (!parsed)
     return;
-  auto parsed = parse_shards_body(req.body);
-  if (auto err = std::get_if<api_error>(&parsed)) {
-    reply_error(res, *err);
-    return;
-  }
-  auto& a = std::get<account_request>(parsed);
-  auto reg = ctx.db->with([](pqxx::connection& c) { return load_registered(c); });
+  auto& a = *parsed;
+  auto reg = ctx.db->with(
+    [](pqxx::connection& c) { return load_registered_account(c); });
   if (!reg) {
     reply_error(res, make_api_error(codes::invalid_parameter,
                                     "no account is registered; register it "
@@ -143,14 +103,10 @@ void set_shards(webapp_context& ctx, const httplib::Request& req,
       return;
     }
   }
+  auto unhealthy = std::chrono::milliseconds{static_cast<int64_t>(
+    ctx.settings->get().unhealthy_interval * 1000)};
   auto live = ctx.db->with([&](pqxx::connection& c) {
-    int n = 0;
-    auto unhealthy_ms = static_cast<int64_t>(
-      ctx.settings->get().unhealthy_interval * 1000);
-    for (auto& node : list_nodes(c, "coreapp"))
-      if (node.state != "stopped" && node.heartbeat_age_ms <= unhealthy_ms)
-        ++n;
-    return n;
+    return count_live_nodes(c, role::coreapp, unhealthy);
   });
   if (a.shards > live) {
     reply_error(res, make_api_error(codes::invalid_parameter,
@@ -180,18 +136,13 @@ void set_shards(webapp_context& ctx, const httplib::Request& req,
 } // namespace
 
 void add_account_routes(httplib::Server& srv, webapp_context& ctx) {
-  srv.Post("/v1/account", [&ctx](const httplib::Request& req,
-                                 httplib::Response& res) {
-    register_account(ctx, req, res);
-  });
-  srv.Get("/v1/account/shards", [&ctx](const httplib::Request& req,
-                                       httplib::Response& res) {
-    get_shards(ctx, req, res);
-  });
-  srv.Post("/v1/account/shards", [&ctx](const httplib::Request& req,
-                                        httplib::Response& res) {
-    set_shards(ctx, req, res);
-  });
+  using m = route_method;
+  add_route(srv, ctx, m::post, "/v1/account", route_access::admin,
+            register_account);
+  add_route(srv, ctx, m::get, "/v1/account/shards", route_access::admin,
+            get_shards);
+  add_route(srv, ctx, m::post, "/v1/account/shards", route_access::admin,
+            set_shards);
 }
 
 } // namespace mc::http

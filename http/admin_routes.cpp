@@ -2,8 +2,10 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "http/route.hpp"
 #include "http/settings_patch.hpp"
 #include "http/webapp_context.hpp"
+#include "runtime/store/cluster_config.hpp"
 #include "runtime/store/master_lease.hpp"
 #include "runtime/store/node_registry.hpp"
 #include "runtime/store/shard_map_store.hpp"
@@ -12,88 +14,72 @@ namespace mc::http {
 
 namespace {
 
-void get_settings(webapp_context& ctx, const httplib::Request& req,
+void get_settings(webapp_context& ctx, const httplib::Request&,
                   httplib::Response& res) {
-  if (!authenticate_admin(ctx, req, res))
-    return;
-  auto stored = ctx.db->with([](pqxx::connection& c) {
-    pqxx::read_transaction tx{c};
-    return tx.exec1("SELECT settings::text FROM cluster WHERE id = 1")[0]
-      .as<std::string>();
-  });
-  reply_json(res, 200, settings_response_json(settings_from_stored_json(stored)));
+  auto stored = ctx.db->with([](pqxx::connection& c) { return load_settings(c); });
+  reply_json(res, 200, settings_response_json(stored));
 }
 
 void patch_settings(webapp_context& ctx, const httplib::Request& req,
                     httplib::Response& res) {
-  if (!authenticate_admin(ctx, req, res))
-    return;
-  // Read-modify-write under a row lock, so concurrent PATCHes on two
-  // webapps do not lose each other's fields.
+  // Read-modify-write under a row lock (update_settings), so concurrent
+  // PATCHes on two webapps do not lose each other's fields.
   std::optional<api_error> failure;
   auto updated = ctx.db->with([&](pqxx::connection& c) {
-    pqxx::work tx{c};
-    auto stored = tx.exec1("SELECT settings::text FROM cluster WHERE id = 1 "
-                           "FOR UPDATE")[0]
-                    .as<std::string>();
-    auto patched = apply_settings_patch(settings_from_stored_json(stored),
-                                        req.body);
-    if (auto err = std::get_if<api_error>(&patched)) {
-      failure = *err;
-      return app_settings{};
-    }
-    auto& s = std::get<app_settings>(patched);
-    tx.exec_params("UPDATE cluster SET settings = $1::jsonb WHERE id = 1",
-                   settings_to_stored_json(s));
-    tx.commit();
-    return s;
+    return update_settings(c, [&](const app_settings& stored)
+                                -> std::optional<app_settings> {
+      auto patched = apply_settings_patch(stored, req.body);
+      if (auto err = std::get_if<api_error>(&patched)) {
+        failure = *err;
+        return std::nullopt;
+      }
+      return std::get<app_settings>(patched);
+    });
   });
   if (failure) {
     reply_error(res, *failure);
     return;
   }
-  ctx.settings->set(updated);
-  reply_json(res, 200, settings_response_json(updated));
+  ctx.settings->set(*updated);
+  reply_json(res, 200, settings_response_json(*updated));
 }
 
 /// GET /v1/health in the On-Prem multiconnect shape, one entry per node.
-void health(webapp_context& ctx, const httplib::Request& req,
+void health(webapp_context& ctx, const httplib::Request&,
             httplib::Response& res) {
-  if (!authenticate_monitoring(ctx, req, res))
-    return;
   struct snapshot {
     std::vector<node_record> nodes;
     lease_state lease;
     shard_table table;
     std::string account;
   };
-  auto snap = ctx.db->with([](pqxx::connection& c) {
-    return snapshot{list_nodes(c), read_lease(c), load_shard_table(c),
-                    load_account(c)};
+  auto unhealthy = std::chrono::milliseconds{static_cast<int64_t>(
+    ctx.settings->get().unhealthy_interval * 1000)};
+  auto snap = ctx.db->with([&](pqxx::connection& c) {
+    return snapshot{list_nodes(c, unhealthy), read_lease(c),
+                    load_shard_table(c), load_account(c)};
   });
-  auto unhealthy_ms = static_cast<int64_t>(
-    ctx.settings->get().unhealthy_interval * 1000);
   rapidjson::StringBuffer buf;
   rapidjson::Writer<rapidjson::StringBuffer> w{buf};
   w.StartObject();
   w.Key("health");
   w.StartObject();
   for (auto& n : snap.nodes) {
-    if (n.role == "upstream-sim")
+    auto node_role = role_from_string(n.role);
+    if (node_role == role::upstream_sim)
       continue;
-    bool alive = n.state != "stopped" && n.heartbeat_age_ms <= unhealthy_ms;
+    bool alive = n.live;
     std::vector<int32_t> owned;
     for (auto& slot : snap.table.slots)
       if (slot.owner == n.node_id)
         owned.push_back(slot.shard_id);
-    std::string role = n.role;
+    std::string shown_role = n.role;
     std::string gateway = alive ? "connected" : "disconnected";
-    if (n.role == "master") {
-      role = alive && snap.lease.holder == n.node_id
-                 && snap.lease.remaining_ms > 0
-               ? "primary_master"
-               : "secondary_master";
-    } else if (n.role == "coreapp" && alive && owned.empty()) {
+    if (node_role == role::master) {
+      shown_role = alive && snap.lease.holder == n.node_id && snap.lease.live
+                     ? "primary_master"
+                     : "secondary_master";
+    } else if (node_role == role::coreapp && alive && owned.empty()) {
       // A warm standby holds no upstream session.
       gateway = "disconnected";
     }
@@ -103,12 +89,12 @@ void health(webapp_context& ctx, const httplib::Request& req,
     w.Key("gateway_status");
     w.String(gateway.c_str());
     w.Key("role");
-    w.String(role.c_str());
+    w.String(shown_role.c_str());
     w.Key("state");
     w.String(alive ? n.state.c_str() : "unreachable");
     w.Key("heartbeat_age_ms");
     w.Int64(n.heartbeat_age_ms);
-    if (n.role == "coreapp") {
+    if (node_role == role::coreapp) {
       w.Key("shards");
       w.StartArray();
       for (auto s : owned)
@@ -135,55 +121,24 @@ void health(webapp_context& ctx, const httplib::Request& req,
 }
 
 /// What the cluster holds, for /v1/stats and /metrics.
-struct cluster_counters {
-  int64_t messages_estimate = 0; ///< planner estimate: no full scan
-  int64_t messages_unsent = 0;   ///< from the partial index
-  int64_t callbacks_queued = 0;
-  int64_t shards = 0;
-  int64_t shards_unowned = 0;
-  int64_t config_epoch = 0;
-  int64_t master_lease_epoch = 0;
+struct counters_snapshot : cluster_counters {
   std::vector<std::pair<std::string, int64_t>> live_nodes; ///< per role
 };
 
-cluster_counters load_counters(webapp_context& ctx) {
-  auto unhealthy_ms = static_cast<int64_t>(
-    ctx.settings->get().unhealthy_interval * 1000);
+counters_snapshot load_counters(webapp_context& ctx) {
+  auto unhealthy = std::chrono::milliseconds{static_cast<int64_t>(
+    ctx.settings->get().unhealthy_interval * 1000)};
   return ctx.db->with([&](pqxx::connection& c) {
-    pqxx::read_transaction tx{c};
-    cluster_counters k;
-    auto r = tx.exec1(
-      "SELECT greatest((SELECT reltuples FROM pg_class"
-      "                 WHERE relname = 'messages'), 0)::bigint,"
-      " (SELECT count(*) FROM messages WHERE status = 'accepted'),"
-      " (SELECT count(*) FROM callbacks),"
-      " (SELECT shards FROM cluster WHERE id = 1),"
-      " (SELECT count(*) FROM shard_map WHERE owner IS NULL"
-      "  AND shard_id < (SELECT shards FROM cluster WHERE id = 1)),"
-      " (SELECT config_epoch FROM cluster WHERE id = 1),"
-      " (SELECT epoch FROM master_lease WHERE id = 1)");
-    k.messages_estimate = r[0].as<int64_t>();
-    k.messages_unsent = r[1].as<int64_t>();
-    k.callbacks_queued = r[2].as<int64_t>();
-    k.shards = r[3].as<int64_t>();
-    k.shards_unowned = r[4].as<int64_t>();
-    k.config_epoch = r[5].as<int64_t>();
-    k.master_lease_epoch = r[6].as<int64_t>();
-    for (auto row : tx.exec_params(
-           "SELECT role, count(*) FROM nodes WHERE state <> 'stopped' AND"
-           " heartbeat_at > now() - make_interval(secs => $1::double precision"
-           " / 1000) GROUP BY role ORDER BY role",
-           unhealthy_ms))
-      k.live_nodes.emplace_back(row[0].as<std::string>(), row[1].as<int64_t>());
+    counters_snapshot k;
+    static_cast<cluster_counters&>(k) = load_cluster_counters(c);
+    k.live_nodes = live_nodes_per_role(c, unhealthy);
     return k;
   });
 }
 
 /// GET /v1/stats: what the cluster holds, as JSON.
-void stats(webapp_context& ctx, const httplib::Request& req,
+void stats(webapp_context& ctx, const httplib::Request&,
            httplib::Response& res) {
-  if (!authenticate_monitoring(ctx, req, res))
-    return;
   auto k = load_counters(ctx);
   rapidjson::StringBuffer buf;
   rapidjson::Writer<rapidjson::StringBuffer> w{buf};
@@ -216,10 +171,8 @@ void stats(webapp_context& ctx, const httplib::Request& req,
 }
 
 /// GET /metrics: the same in the Prometheus text format.
-void metrics(webapp_context& ctx, const httplib::Request& req,
+void metrics(webapp_context& ctx, const httplib::Request&,
              httplib::Response& res) {
-  if (!authenticate_monitoring(ctx, req, res))
-    return;
   auto k = load_counters(ctx);
   std::string out;
   auto gauge = [&](const char* name, const char* help, int64_t value,
@@ -250,32 +203,23 @@ void metrics(webapp_context& ctx, const httplib::Request& req,
   res.set_content(out, "text/plain; version=0.0.4");
 }
 
+/// GET /healthz: the process answers (load balancer probe, no auth).
+void healthz(webapp_context&, const httplib::Request&, httplib::Response& res) {
+  reply_json(res, 200, "{\"status\":\"up\"}");
+}
+
 } // namespace
 
 void add_admin_routes(httplib::Server& srv, webapp_context& ctx) {
-  srv.Get("/v1/settings/application",
-          [&ctx](const httplib::Request& req, httplib::Response& res) {
-            get_settings(ctx, req, res);
-          });
-  srv.Patch("/v1/settings/application",
-            [&ctx](const httplib::Request& req, httplib::Response& res) {
-              patch_settings(ctx, req, res);
-            });
-  srv.Get("/v1/health", [&ctx](const httplib::Request& req,
-                               httplib::Response& res) {
-    health(ctx, req, res);
-  });
-  srv.Get("/v1/stats", [&ctx](const httplib::Request& req,
-                              httplib::Response& res) {
-    stats(ctx, req, res);
-  });
-  srv.Get("/metrics", [&ctx](const httplib::Request& req,
-                             httplib::Response& res) {
-    metrics(ctx, req, res);
-  });
-  srv.Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
-    reply_json(res, 200, "{\"status\":\"up\"}");
-  });
+  using m = route_method;
+  add_route(srv, ctx, m::get, "/v1/settings/application", route_access::admin,
+            get_settings);
+  add_route(srv, ctx, m::patch, "/v1/settings/application",
+            route_access::admin, patch_settings);
+  add_route(srv, ctx, m::get, "/v1/health", route_access::monitoring, health);
+  add_route(srv, ctx, m::get, "/v1/stats", route_access::monitoring, stats);
+  add_route(srv, ctx, m::get, "/metrics", route_access::monitoring, metrics);
+  add_route(srv, ctx, m::get, "/healthz", route_access::open, healthz);
 }
 
 } // namespace mc::http

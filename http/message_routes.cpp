@@ -7,6 +7,7 @@
 
 #include "actors/protocol/errors.hpp"
 #include "actors/protocol/timeouts.hpp"
+#include "http/route.hpp"
 #include "http/send_request.hpp"
 #include "http/webapp_context.hpp"
 #include "runtime/log.hpp"
@@ -138,10 +139,9 @@ void send_message(webapp_context& ctx, const httplib::Request& req,
 } // namespace
 
 void add_message_routes(httplib::Server& srv, webapp_context& ctx) {
-  srv.Post("/v1/messages", [&ctx](const httplib::Request& req,
-                                  httplib::Response& res) {
-    send_message(ctx, req, res);
-  });
+  // The send route authenticates inside its body (send_message).
+  add_route(srv, ctx, route_method::post, "/v1/messages", route_access::open,
+            send_message);
 }
 
 } // namespace mc::http

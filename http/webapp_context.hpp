@@ -52,22 +52,6 @@ void reply_error(httplib::Response& res, const api_error& e);
 /// Writes a JSON body with `status`.
 void reply_json(httplib::Response& res, int status, const std::string& body);
 
-/// Checks the bearer token; on failure writes the error and returns nullopt.
-std::optional<token_claims> authenticate(const webapp_context& ctx,
-                                         const httplib::Request& req,
-                                         httplib::Response& res);
-
-/// Like `authenticate`, and refuses non-admins with 403.
-std::optional<token_claims> authenticate_admin(const webapp_context& ctx,
-                                               const httplib::Request& req,
-                                               httplib::Response& res);
-
-/// Accepts a bearer token or the cluster's API key (X-API-Key header), for
-/// monitoring routes; on failure writes the error and returns false.
-bool authenticate_monitoring(const webapp_context& ctx,
-                             const httplib::Request& req,
-                             httplib::Response& res);
-
 /// Registers the routes of each concern.
 void add_user_routes(httplib::Server& srv, webapp_context& ctx);
 void add_message_routes(httplib::Server& srv, webapp_context& ctx);

@@ -18,6 +18,13 @@ const char* to_string(role r) {
   return "?";
 }
 
+std::optional<role> role_from_string(const std::string& text) {
+  for (auto r : {role::master, role::coreapp, role::webapp, role::upstream_sim})
+    if (text == to_string(r))
+      return r;
+  return std::nullopt;
+}
+
 namespace {
 
 using setter = std::function<std::string(options&, const std::string&)>;
@@ -48,11 +55,10 @@ const std::map<std::string, setter>& setters() {
   static const std::map<std::string, setter> table{
     {"role",
      [](options& o, const std::string& v) -> std::string {
-       if (v == "master") o.role = role::master;
-       else if (v == "coreapp") o.role = role::coreapp;
-       else if (v == "webapp") o.role = role::webapp;
-       else if (v == "upstream-sim") o.role = role::upstream_sim;
-       else return "must be one of master, coreapp, webapp, upstream-sim; got '" + v + "'";
+       auto r = role_from_string(v);
+       if (!r)
+         return "must be one of master, coreapp, webapp, upstream-sim; got '" + v + "'";
+       o.role = *r;
        return {};
      }},
     {"node-id", [](options& o, const std::string& v) -> std::string {
@@ -75,6 +81,7 @@ const std::map<std::string, setter>& setters() {
     {"heartbeat-ms", [](options& o, const std::string& v) { return set_int(o.node_heartbeat_ms, v, 10, 600000); }},
     {"caf-heartbeat-ms", [](options& o, const std::string& v) { return set_int(o.caf_heartbeat_ms, v, 10, 600000); }},
     {"caf-timeout-ms", [](options& o, const std::string& v) { return set_int(o.caf_timeout_ms, v, 50, 600000); }},
+    {"map-poll-ms", [](options& o, const std::string& v) { return set_int(o.map_poll_ms, v, 10, 600000); }},
     {"schema-dir", [](options& o, const std::string& v) { o.schema_dir = v; return std::string{}; }},
     {"sim-session-rate", [](options& o, const std::string& v) { return set_int(o.sim_session_rate, v, 0, 10000000); }},
     {"sim-latency-ms", [](options& o, const std::string& v) { return set_int(o.sim_latency_ms, v, 0, 60000); }},
@@ -148,6 +155,7 @@ Options (also as `key = value` lines in --config FILE; flags win):
   --heartbeat-ms N         node heartbeat period in the database (default 250)
   --caf-heartbeat-ms N     middleman heartbeat interval (default 200)
   --caf-timeout-ms N       middleman connection timeout (default 1000)
+  --map-poll-ms N          webapp: fallback read of the pushed shard map (default 1000)
   --schema-dir DIR         SQL migrations (default: the source tree's schema/)
   --sim-session-rate N     upstream-sim: msg/s cap per session (0 = none)
   --sim-latency-ms N       upstream-sim: ack latency (default 1)

@@ -10,8 +10,12 @@ namespace mc {
 /// The roles one `multiconnect` binary can play.
 enum class role { master, coreapp, webapp, upstream_sim };
 
-/// Returns the flag spelling of `r`, e.g. "upstream-sim".
+/// Returns the flag spelling of `r`, e.g. "upstream-sim"; it is also the
+/// text of `nodes.role`.
 const char* to_string(role r);
+
+/// The role spelled `text`, nullopt for an unknown spelling.
+std::optional<role> role_from_string(const std::string& text);
 
 /// Everything a node is started with, from flags and an optional config file.
 struct options {
@@ -43,6 +47,9 @@ struct options {
   /// CAF middleman heartbeat and connection timeout, milliseconds.
   int caf_heartbeat_ms = 200;
   int caf_timeout_ms = 1000;
+  /// Webapp: period of the fallback read of the shard map (maps are pushed
+  /// by the primary master), milliseconds.
+  int map_poll_ms = 1000;
   /// Directory with the numbered SQL migrations.
   std::string schema_dir;
   /// Upstream simulator knobs (role upstream-sim).

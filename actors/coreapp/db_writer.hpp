@@ -12,6 +12,7 @@
 #include "actors/protocol/errors.hpp"
 #include "actors/protocol/upstream.hpp"
 #include "runtime/store/db_connection.hpp"
+#include "runtime/store/message_store.hpp"
 
 
 namespace mc {
@@ -53,16 +54,7 @@ db_writer_actor::behavior_type
 db_writer(db_writer_actor::stateful_pointer<db_writer_state> self,
           std::string db_uri);
 
-/// Builds the group commit of a batch as one statement: insert the batch
-/// (idempotent on id) only while the shard's epoch is `epoch`; its one row
-/// holds the shard's current epoch (-1 if none) and the rows inserted.
-std::string fenced_insert_sql(pqxx::connection& conn, int32_t shard,
-                              int64_t epoch,
-                              const std::vector<upstream_message>& batch);
-
-/// Builds the plain batch insert (no fence); exposed for tests.
-std::string batch_insert_sql(pqxx::connection& conn, int32_t shard,
-                             int64_t epoch,
-                             const std::vector<upstream_message>& batch);
+// The group commit statement (fenced_insert_sql) and the other SQL of
+// this writer live in runtime/store/message_store and callback_store.
 
 } // namespace mc

@@ -8,6 +8,7 @@
 #include "runtime/callback_payload.hpp"
 #include "runtime/db_pool.hpp"
 #include "runtime/log.hpp"
+#include "runtime/store/callback_store.hpp"
 
 namespace mc {
 
@@ -48,16 +49,6 @@ pqxx::connection& db(self_ptr self) {
   return st.db.get();
 }
 
-std::string shard_array(const std::vector<int32_t>& shards) {
-  std::string out = "{";
-  for (size_t i = 0; i < shards.size(); ++i) {
-    if (i > 0)
-      out += ',';
-    out += std::to_string(shards[i]);
-  }
-  return out + "}";
-}
-
 /// Delivers one batch of due callbacks; returns true if a full batch went
 /// out (more may be due).
 bool dispatch_once(self_ptr self, const std::vector<int32_t>& shards) {
@@ -65,34 +56,22 @@ bool dispatch_once(self_ptr self, const std::vector<int32_t>& shards) {
   auto settings = st.cfg.settings->get();
   if (settings.webhook_url.empty() || shards.empty())
     return false;
-  std::vector<std::string> ids, statuses, messages;
+  std::vector<int64_t> ids;
+  std::vector<std::string> statuses, messages;
   int max_attempts = 0;
-  {
-    pqxx::read_transaction tx{db(self)};
-    auto rows = tx.exec_params(
-      "SELECT id, kind, payload::text, attempts FROM callbacks "
-      "WHERE shard_id = ANY($1::int[]) AND due_at <= now() "
-      "ORDER BY id LIMIT $2",
-      shard_array(shards), st.cfg.batch);
-    for (auto row : rows) {
-      ids.push_back(row[0].as<std::string>());
-      (row[1].as<std::string>() == "message" ? messages : statuses)
-        .push_back(row[2].as<std::string>());
-      max_attempts = std::max(max_attempts, row[3].as<int>());
-    }
+  for (auto& row : due_callbacks(db(self), shards, st.cfg.batch)) {
+    ids.push_back(row.id);
+    (row.kind == "message" ? messages : statuses)
+      .push_back(std::move(row.payload));
+    max_attempts = std::max(max_attempts, row.attempts);
   }
   if (ids.empty())
     return false;
-  std::string id_list;
-  for (auto& id : ids)
-    id_list += (id_list.empty() ? "" : ",") + id;
   std::string error;
   auto body = webhook_body(statuses, messages);
   if (post_webhook(settings.webhook_url, body, std::chrono::seconds{5},
                    error)) {
-    pqxx::work tx{db(self)};
-    tx.exec("DELETE FROM callbacks WHERE id IN (" + id_list + ")");
-    tx.commit();
+    delete_callbacks(db(self), ids);
     st.delivered += ids.size();
     return ids.size() == static_cast<size_t>(st.cfg.batch);
   }
@@ -100,12 +79,7 @@ bool dispatch_once(self_ptr self, const std::vector<int32_t>& shards) {
   auto delay = callback_backoff_ms(settings, max_attempts + 1);
   log_error(st.cfg.node_id, "webhook delivery of ", ids.size(),
             " callbacks failed (", error, "); retrying in ", delay, " ms");
-  pqxx::work tx{db(self)};
-  tx.exec("UPDATE callbacks SET attempts = attempts + 1, due_at = now() + "
-          "make_interval(secs => "
-          + std::to_string(static_cast<double>(delay) / 1000.0)
-          + ") WHERE id IN (" + id_list + ")");
-  tx.commit();
+  retry_callbacks(db(self), ids, delay);
   return false;
 }
 

@@ -17,7 +17,11 @@ pqxx::connection& pg_cluster_store::conn() {
 }
 
 std::vector<node_record> pg_cluster_store::coreapps() {
-  return list_nodes(conn(), "coreapp");
+  return list_nodes(conn(), role::coreapp);
+}
+
+std::vector<node_record> pg_cluster_store::webapps() {
+  return list_nodes(conn(), "webapp");
 }
 
 shard_table pg_cluster_store::load_table() {

@@ -25,6 +25,8 @@ public:
   virtual ~cluster_store() = default;
   /// Registered coreapps.
   virtual std::vector<node_record> coreapps() = 0;
+  /// Registered webapps (the master pushes shard maps to them).
+  virtual std::vector<node_record> webapps() = 0;
   /// Shard count and map.
   virtual shard_table load_table() = 0;
   /// Creates missing map rows below the shard count; returns how many.
@@ -51,6 +53,7 @@ public:
   explicit pg_cluster_store(std::string db_uri);
   ~pg_cluster_store() override;
   std::vector<node_record> coreapps() override;
+  std::vector<node_record> webapps() override;
   shard_table load_table() override;
   int ensure_shard_rows() override;
   std::optional<int64_t> cas_owner(int32_t shard, int64_t expected_epoch,

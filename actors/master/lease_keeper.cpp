@@ -64,6 +64,21 @@ void round(caf::stateful_actor<lease_keeper_state>* self) {
   }
 }
 
+/// Releases the lease if held and stops competing for it.
+void give_up(caf::stateful_actor<lease_keeper_state>* self) {
+  auto& st = self->state;
+  st.stopping = true;
+  if (st.primary) {
+    try {
+      release_lease(st.db.get(), st.cfg.node_id, st.epoch);
+    } catch (...) {
+      // The lease expires on its own.
+    }
+  }
+  st.view->drop();
+  self->quit();
+}
+
 } // namespace
 
 caf::behavior lease_keeper(caf::stateful_actor<lease_keeper_state>* self,
@@ -74,6 +89,18 @@ caf::behavior lease_keeper(caf::stateful_actor<lease_keeper_state>* self,
   self->state.db = db_connection{self->state.cfg.db_uri};
   self->state.view = std::move(view);
   self->state.subscriber = std::move(subscriber);
+  // The lease is held for the supervisor's sake: should it end for any
+  // reason, give the lease up at once so that another master supervises,
+  // instead of renewing it for a primary that supervises nothing.
+  self->monitor(self->state.subscriber);
+  self->set_down_handler([=](caf::down_msg& dm) {
+    auto& st = self->state;
+    if (dm.source != st.subscriber.address() || st.stopping)
+      return;
+    log_error(st.cfg.node_id, "the supervisor ended (",
+              self->system().render(dm.reason), "); giving up the lease");
+    give_up(self);
+  });
   self->send(self, tick_atom::value);
   return {
     [=](tick_atom) {
@@ -88,19 +115,7 @@ caf::behavior lease_keeper(caf::stateful_actor<lease_keeper_state>* self,
       self->delayed_send(self, std::chrono::milliseconds{next},
                          tick_atom::value);
     },
-    [=](stop_atom) {
-      auto& st = self->state;
-      st.stopping = true;
-      if (st.primary) {
-        try {
-          release_lease(st.db.get(), st.cfg.node_id, st.epoch);
-        } catch (...) {
-          // The lease expires on its own.
-        }
-      }
-      st.view->drop();
-      self->quit();
-    },
+    [=](stop_atom) { give_up(self); },
   };
 }
 

@@ -37,8 +37,9 @@ struct lease_keeper_state {
   ~lease_keeper_state();
 };
 
-/// Spawn detached: database calls block. `subscriber` receives
-/// (lease_atom, bool primary, int64_t epoch) on every change.
+/// Spawn detached: database calls block. `subscriber` (the supervisor)
+/// receives (lease_atom, bool primary, int64_t epoch) on every change; if
+/// it ends, the keeper releases the lease and stops competing for it.
 caf::behavior lease_keeper(caf::stateful_actor<lease_keeper_state>* self,
                            lease_keeper_config cfg,
                            std::shared_ptr<lease_view> view,

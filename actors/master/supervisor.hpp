@@ -12,6 +12,8 @@
 #include <caf/stateful_actor.hpp>
 
 #include "actors/master/cluster_store.hpp"
+#include "actors/master/map_pusher.hpp"
+#include "actors/protocol/cluster.hpp"
 #include "actors/remote_connector.hpp"
 #include "actors/master/lease_view.hpp"
 #include "runtime/store/shard_map_store.hpp"
@@ -36,7 +38,7 @@ struct supervisor_config {
 struct coreapp_entry {
   std::string host;
   uint16_t caf_port = 0;
-  caf::actor handle;
+  cluster_node_actor handle;
   bool connecting = false;
   std::chrono::steady_clock::time_point last_seen;
   std::chrono::steady_clock::time_point connected_at;
@@ -47,7 +49,10 @@ struct coreapp_entry {
 };
 
 /// State of the supervisor, run by the primary master: tracks coreapp
-/// liveness and keeps every shard owned by exactly one live coreapp.
+/// liveness (supervisor.cpp) and keeps every shard owned by exactly one
+/// live coreapp; every change of the map, the shard-count change included,
+/// is the reshard coordinator's (reshard_coordinator.cpp), which pushes
+/// each new map to the webapps.
 struct supervisor_state {
   static inline const char* name = "supervisor";
   supervisor_config cfg;
@@ -55,6 +60,8 @@ struct supervisor_state {
   bool primary = false;
   int64_t master_epoch = 0;
   std::map<std::string, coreapp_entry> coreapps;
+  /// The webapps the map is pushed to.
+  map_pusher webapps;
   shard_table table;
   /// The account shard sessions log in with.
   std::string account = "default";

@@ -14,6 +14,14 @@
 ///
 /// Epochs are the fencing tokens of `shard_map`: a node never runs a shard
 /// at an epoch older than one it was given.
+///
+/// Map pushes: the primary master pushes the shard map to every webapp
+/// (each publishes a route listener on its CAF port):
+///
+///   master                              webapp route listener
+///       |-- (update, map_update) -------->|  routes; holds sends for the
+///       |<----------------------------ok |  held shards until the next push
+///                                           or the hold's deadline
 
 #include <cstdint>
 #include <string>
@@ -59,5 +67,77 @@ using cluster_node_actor = caf::typed_actor<
   /// (ping) -> (pong, node id, shards it runs): the application heartbeat.
   caf::replies_to<caf::ping_atom>::with<caf::pong_atom, std::string,
                                           std::vector<shard_epoch>>>;
+
+/// Where a webapp sends one shard's messages.
+struct route_entry {
+  int32_t shard = 0;
+  int64_t epoch = 0;
+  std::string owner; ///< node id; empty when nobody serves the shard
+  std::string host;
+  uint16_t port = 0; ///< the owner's CAF port
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, route_entry& x) {
+  return f(caf::meta::type_name("route_entry"), x.shard, x.epoch, x.owner,
+           x.host, x.port);
+}
+
+/// Orders map pushes, so that an older one never overwrites a newer one:
+/// first the map's highest epoch (epochs are global, every change of the
+/// map takes the next one), then the lease epoch of the master that pushed
+/// it, then that master's push counter. A map read from the database has
+/// only the first part (the others zero): a push of the same map, which
+/// may hold shards, outranks it.
+struct map_version {
+  int64_t map_epoch = 0;
+  int64_t master_epoch = 0;
+  int64_t seq = 0;
+};
+
+inline bool operator<(const map_version& x, const map_version& y) {
+  if (x.map_epoch != y.map_epoch)
+    return x.map_epoch < y.map_epoch;
+  if (x.master_epoch != y.master_epoch)
+    return x.master_epoch < y.master_epoch;
+  return x.seq < y.seq;
+}
+
+inline bool operator==(const map_version& x, const map_version& y) {
+  return !(x < y) && !(y < x);
+}
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, map_version& x) {
+  return f(caf::meta::type_name("map_version"), x.map_epoch, x.master_epoch,
+           x.seq);
+}
+
+/// The shard map as the primary master pushes it to webapps.
+struct map_update {
+  /// The shard count the routes are for.
+  int32_t shards = 1;
+  map_version version;
+  /// One entry per shard, by shard id.
+  std::vector<route_entry> routes;
+  /// Shards whose sends the webapp holds (they drain, move or activate)
+  /// until a later push releases them.
+  std::vector<int32_t> held;
+  /// The longest the webapp holds them if no later push comes (a master
+  /// that died mid-change): it then routes by the map as it is.
+  int64_t hold_ms = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, map_update& x) {
+  return f(caf::meta::type_name("map_update"), x.shards, x.version, x.routes,
+           x.held, x.hold_ms);
+}
+
+/// The push interface of a webapp.
+using route_listener_actor = caf::typed_actor<
+  /// (update, map) -> ok: the webapp routes by `map` unless it has a newer
+  /// one; it holds sends for `map.held`.
+  caf::replies_to<caf::update_atom, map_update>::with<caf::ok_atom>>;
 
 } // namespace mc

@@ -27,6 +27,10 @@ void register_protocol(caf::actor_system_config& cfg) {
   cfg.add_message_type<shard_epoch>("shard_epoch");
   cfg.add_message_type<std::vector<shard_epoch>>("std::vector<shard_epoch>");
   cfg.add_message_type<upstream_owner_actor>("mc::upstream_owner_actor");
+  cfg.add_message_type<route_entry>("route_entry");
+  cfg.add_message_type<std::vector<route_entry>>("std::vector<route_entry>");
+  cfg.add_message_type<map_version>("map_version");
+  cfg.add_message_type<map_update>("map_update");
   cfg.add_error_category(caf::atom("mc"),
                          [](uint8_t code, caf::atom_value,
                             const caf::message& ctx) {

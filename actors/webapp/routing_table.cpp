@@ -1,16 +1,8 @@
 #include "actors/webapp/routing_table.hpp"
 
-#include <caf/all.hpp>
-#include <caf/io/middleman.hpp>
-
-#include "runtime/log.hpp"
-#include "runtime/store/shard_map_store.hpp"
+#include <caf/send.hpp>
 
 namespace mc {
-
-routing_table::routing_table(caf::actor_system& sys, std::shared_ptr<db_pool> db)
-  : sys_(sys), db_(std::move(db)) {
-}
 
 int32_t routing_table::shards() const {
   std::lock_guard<std::mutex> guard{mtx_};
@@ -18,57 +10,56 @@ int32_t routing_table::shards() const {
 }
 
 std::optional<shard_route> routing_table::route(int32_t shard) const {
-  std::lock_guard<std::mutex> guard{mtx_};
+  std::unique_lock<std::mutex> guard{mtx_};
+  auto count = shards_;
+  bool waited = false;
+  while (held_.count(shard) > 0
+         && std::chrono::steady_clock::now() < hold_until_) {
+    waited = true;
+    changed_.wait_until(guard, hold_until_);
+  }
+  if (waited && shards_ != count)
+    return std::nullopt;
   if (shard < 0 || static_cast<size_t>(shard) >= routes_.size()
       || !routes_[shard].node)
     return std::nullopt;
   return routes_[shard];
 }
 
-caf::actor routing_table::connect(const std::string& host, uint16_t port) {
-  // Through the middleman actor with a timeout: a frozen coreapp accepts
-  // the TCP connection but never finishes the handshake.
-  caf::scoped_actor self{sys_};
-  caf::actor result;
-  self->request(sys_.middleman().actor_handle(), std::chrono::seconds{1},
-                caf::connect_atom::value, host, port)
-    .receive(
-      [&](const caf::node_id&, caf::strong_actor_ptr& ptr,
-          const std::set<std::string>&) {
-        result = caf::actor_cast<caf::actor>(ptr);
-      },
-      [&](const caf::error&) {});
-  return result;
+bool routing_table::held(int32_t shard) const {
+  std::lock_guard<std::mutex> guard{mtx_};
+  return held_.count(shard) > 0
+         && std::chrono::steady_clock::now() < hold_until_;
+}
+
+void routing_table::install(int32_t shards, std::vector<shard_route> routes,
+                            std::set<int32_t> held,
+                            std::chrono::steady_clock::time_point hold_until) {
+  {
+    std::lock_guard<std::mutex> guard{mtx_};
+    shards_ = shards;
+    routes_ = std::move(routes);
+    held_ = std::move(held);
+    hold_until_ = hold_until;
+  }
+  changed_.notify_all();
+}
+
+void routing_table::set_filler(caf::actor filler) {
+  std::lock_guard<std::mutex> guard{mtx_};
+  filler_ = std::move(filler);
 }
 
 bool routing_table::refresh() {
-  std::lock_guard<std::mutex> one_at_a_time{refresh_mtx_};
-  shard_table table;
-  try {
-    table = db_->with([](pqxx::connection& c) { return load_shard_table(c); });
-  } catch (const std::exception& e) {
-    log_error("routing_table", "refresh failed: ", e.what());
+  caf::actor filler;
+  {
+    std::lock_guard<std::mutex> guard{mtx_};
+    filler = filler_;
+    last_refresh_ = std::chrono::steady_clock::now();
+  }
+  if (!filler)
     return false;
-  }
-  std::vector<shard_route> routes;
-  routes.reserve(table.slots.size());
-  for (auto& slot : table.slots) {
-    shard_route r{slot.shard_id, slot.epoch, slot.owner, {}};
-    if (!slot.owner.empty()) {
-      auto& p = peers_[slot.owner];
-      if (p.host != slot.host || p.port != slot.caf_port || !p.handle) {
-        p.host = slot.host;
-        p.port = slot.caf_port;
-        p.handle = connect(slot.host, static_cast<uint16_t>(slot.caf_port));
-      }
-      r.node = p.handle;
-    }
-    routes.push_back(std::move(r));
-  }
-  std::lock_guard<std::mutex> guard{mtx_};
-  shards_ = table.shards;
-  routes_ = std::move(routes);
-  last_refresh_ = std::chrono::steady_clock::now();
+  caf::anon_send(filler, refresh_atom::value);
   return true;
 }
 
@@ -82,10 +73,16 @@ void routing_table::refresh_if_older(std::chrono::milliseconds min_age) {
 }
 
 void routing_table::drop_connection(const std::string& owner) {
-  std::lock_guard<std::mutex> one_at_a_time{refresh_mtx_};
-  auto i = peers_.find(owner);
-  if (i != peers_.end())
-    i->second.handle = nullptr;
+  caf::actor filler;
+  {
+    std::lock_guard<std::mutex> guard{mtx_};
+    for (auto& r : routes_)
+      if (r.owner == owner)
+        r.node = nullptr;
+    filler = filler_;
+  }
+  if (filler)
+    caf::anon_send(filler, drop_atom::value, owner);
 }
 
 } // namespace mc

@@ -80,13 +80,6 @@ node_record self_record(const options& opts, int caf_port, int http_port,
   return n;
 }
 
-app_settings load_settings(pqxx::connection& conn) {
-  pqxx::read_transaction tx{conn};
-  auto s = tx.exec1("SELECT settings::text FROM cluster WHERE id = 1")[0]
-             .as<std::string>();
-  return settings_from_stored_json(s);
-}
-
 void run_heartbeats(const options& opts, db_pool& db, const node_record& self,
                     const std::function<std::string()>& state,
                     const std::shared_ptr<settings_cache>& settings,

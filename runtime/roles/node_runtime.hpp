@@ -7,6 +7,7 @@
 
 #include "runtime/settings_cache.hpp"
 #include "runtime/db_pool.hpp"
+#include "runtime/store/cluster_config.hpp"
 #include "runtime/store/node_registry.hpp"
 #include "runtime/options.hpp"
 
@@ -28,9 +29,6 @@ bool wait_for_schema(const options& opts);
 /// The `nodes` row describing this process.
 node_record self_record(const options& opts, int caf_port, int http_port,
                         const std::string& state);
-
-/// Reads the application settings from the database.
-app_settings load_settings(pqxx::connection& conn);
 
 /// Heartbeats in the `nodes` table every `opts.node_heartbeat_ms` until a
 /// stop request, re-registering if the row vanished; refreshes `settings`

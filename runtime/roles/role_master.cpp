@@ -4,9 +4,10 @@
 #include "actors/master/lease_keeper.hpp"
 #include "actors/protocol/protocol.hpp"
 #include "actors/master/supervisor.hpp"
-#include "http/auth.hpp"
+#include "http/password_hash.hpp"
 #include "runtime/log.hpp"
 #include "runtime/store/migrations.hpp"
+#include "runtime/store/user_store.hpp"
 #include "runtime/roles/node_config.hpp"
 #include "runtime/roles/node_runtime.hpp"
 
@@ -17,14 +18,7 @@ namespace {
 /// Creates the default admin (admin/secret, to be changed at first login)
 /// when the cluster has no user yet.
 void ensure_default_admin(pqxx::connection& c) {
-  pqxx::work tx{c};
-  if (tx.exec1("SELECT count(*) FROM users")[0].as<int>() > 0)
-    return;
-  tx.exec_params("INSERT INTO users (username, password_hash, is_admin, "
-                 "must_change) VALUES ('admin', $1, true, true) "
-                 "ON CONFLICT DO NOTHING",
-                 http::hash_password("secret"));
-  tx.commit();
+  ensure_first_admin(c, "admin", http::hash_password("secret"));
 }
 
 } // namespace
@@ -60,14 +54,15 @@ int run_master(const options& opts) {
                          opts.lease_renew_ms};
   auto keeper = sys.spawn<caf::detached>(lease_keeper, lc, view, sup);
   db_pool db{opts.db_uri, 1};
-  auto self = self_record(opts, 0, 0, "secondary");
+  auto self = self_record(opts, 0, 0, to_string(node_state::secondary));
   db.with([&](pqxx::connection& c) {
     register_node(c, self);
     return 0;
   });
   log_info(opts.node_id, "master started");
   run_heartbeats(opts, db, self, [&] {
-    return view->valid() ? std::string{"primary"} : std::string{"secondary"};
+    return std::string{to_string(view->valid() ? node_state::primary
+                                               : node_state::secondary)};
   });
   caf::anon_send(keeper, stop_atom::value);
   caf::anon_send(sup, stop_atom::value);

@@ -1,31 +1,28 @@
 #include <thread>
 
 #include <caf/all.hpp>
+#include <caf/io/middleman.hpp>
 #include <pqxx/pqxx>
 
+#include "actors/protocol/protocol.hpp"
+#include "actors/webapp/route_listener.hpp"
 #include "actors/webapp/routing_table.hpp"
 #include "actors/webapp/send_gateway.hpp"
 #include "http/webapp_server.hpp"
 #include "runtime/log.hpp"
 #include "runtime/roles/node_config.hpp"
 #include "runtime/roles/node_runtime.hpp"
+#include "runtime/store/cluster_config.hpp"
+#include "runtime/store/shard_map_store.hpp"
+#include "runtime/store/user_store.hpp"
 
 namespace mc {
 
 namespace {
 
-/// How often a webapp re-reads the shard map when nothing told it to.
-constexpr int map_refresh_ms = 100;
-
 void load_revoked(http::webapp_context& ctx) {
-  auto ids = ctx.db->with([](pqxx::connection& c) {
-    pqxx::read_transaction tx{c};
-    std::set<std::string> out;
-    for (auto row : tx.exec("SELECT token_id FROM revoked_tokens "
-                            "WHERE expires_at > now()"))
-      out.insert(row[0].as<std::string>());
-    return out;
-  });
+  auto ids = ctx.db->with(
+    [](pqxx::connection& c) { return load_revoked_tokens(c); });
   std::lock_guard<std::mutex> guard{ctx.revoked_mtx};
   ctx.revoked = std::move(ids);
 }
@@ -41,15 +38,12 @@ int run_webapp(const options& opts) {
   ctx.sys = &sys;
   ctx.node_id = opts.node_id;
   ctx.db = std::make_shared<db_pool>(opts.db_uri, opts.db_pool_size);
-  ctx.routes = std::make_shared<routing_table>(sys, ctx.db);
+  ctx.routes = std::make_shared<routing_table>();
   ctx.settings = std::make_shared<settings_cache>();
-  ctx.db->with([&](pqxx::connection& c) {
-    pqxx::read_transaction tx{c};
-    auto row = tx.exec1("SELECT token_secret, api_key FROM cluster WHERE id = 1");
-    ctx.token_secret = row[0].as<std::string>();
-    ctx.api_key = row[1].as<std::string>();
-    return 0;
-  });
+  auto secrets = ctx.db->with(
+    [](pqxx::connection& c) { return load_secrets(c); });
+  ctx.token_secret = std::move(secrets.token_secret);
+  ctx.api_key = std::move(secrets.api_key);
   ctx.db->with([&](pqxx::connection& c) {
     ctx.settings->set(load_settings(c));
     return 0;
@@ -57,29 +51,45 @@ int run_webapp(const options& opts) {
   load_revoked(ctx);
   for (int i = 0; i < 2; ++i)
     ctx.gateways.push_back(sys.spawn(lingering_send_gateway, opts.gateway_linger_us));
-  ctx.routes->refresh();
+  // The primary master pushes the shard map to the route listener; it
+  // reads the database itself only at start, on a routing error and every
+  // --map-poll-ms as a fallback.
+  route_listener_config rc;
+  rc.node_id = opts.node_id;
+  rc.table = ctx.routes;
+  rc.connect = middleman_connector(std::chrono::milliseconds{1000});
+  rc.load = [db = ctx.db] {
+    return db->with([](pqxx::connection& c) { return load_shard_table(c); });
+  };
+  rc.poll_interval = std::chrono::milliseconds{opts.map_poll_ms};
+  auto listener = sys.spawn<caf::detached>(route_listener, rc);
+  auto caf_port = sys.middleman().publish(listener, opts.caf_port,
+                                          opts.bind_host.c_str(), true);
+  if (!caf_port) {
+    log_error(opts.node_id, "cannot listen on ", opts.bind_host, ":",
+              opts.caf_port, ": ", sys.render(caf_port.error()));
+    caf::anon_send(listener, stop_atom::value);
+    return 1;
+  }
   http::webapp_server server{ctx};
   int port = server.bind(opts.bind_host, opts.http_port, opts.http_threads);
   if (port == 0) {
     log_error(opts.node_id, "cannot listen on ", opts.bind_host, ":",
               opts.http_port);
+    caf::anon_send(listener, stop_atom::value);
     return 1;
   }
   std::thread http_thread{[&] { server.run(); }};
-  std::thread map_thread{[&] {
-    while (!stop_requested().load()) {
-      ctx.routes->refresh();
-      sleep_unless_stopped(map_refresh_ms);
-    }
-  }};
-  auto self = self_record(opts, 0, port, "serving");
+  auto self = self_record(opts, *caf_port, port, to_string(node_state::serving));
   ctx.db->with([&](pqxx::connection& c) {
     register_node(c, self);
     return 0;
   });
-  log_info(opts.node_id, "webapp serving http://", opts.bind_host, ":", port);
+  log_info(opts.node_id, "webapp serving http://", opts.bind_host, ":", port,
+           ", map pushes on CAF port ", *caf_port);
   int round = 0;
-  run_heartbeats(opts, *ctx.db, self, [] { return std::string{"serving"}; },
+  run_heartbeats(opts, *ctx.db, self,
+                 [] { return std::string{to_string(node_state::serving)}; },
                  ctx.settings, [&] {
                    if (++round % 4 == 0) {
                      try {
@@ -92,7 +102,7 @@ int run_webapp(const options& opts) {
   // httplib ignores a stop before its loop runs; it runs by now.
   server.stop();
   http_thread.join();
-  map_thread.join();
+  caf::anon_send(listener, stop_atom::value);
   for (auto& g : ctx.gateways)
     caf::anon_send_exit(g, caf::exit_reason::user_shutdown);
   log_info(opts.node_id, "webapp stopped");

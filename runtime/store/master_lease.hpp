@@ -14,6 +14,8 @@ struct lease_state {
   int64_t epoch = 0;
   /// Milliseconds until expiry by the database clock (negative: expired).
   int64_t remaining_ms = 0;
+  /// Whether the lease is live by mc_lease_live (schema/003_rules.sql).
+  bool live = false;
 };
 
 /// Takes the lease for `node_id` if it is free or expired, by compare-and-set

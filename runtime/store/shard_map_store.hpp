@@ -7,6 +7,8 @@
 
 #include <pqxx/pqxx>
 
+#include "runtime/store/cluster_config.hpp"
+
 namespace mc {
 
 /// One row of `shard_map`, joined with the owner's address when known.
@@ -39,14 +41,9 @@ std::optional<int64_t> cas_shard_owner(pqxx::connection& conn, int32_t shard,
                                        int64_t master_epoch);
 
 /// Creates the missing `shard_map` rows for shards below the cluster's
-/// count (unowned, at a fresh epoch). Returns how many were created.
+/// count (unowned, at a fresh epoch, by mc_add_missing_shards in
+/// schema/003_rules.sql). Returns how many were created.
 int ensure_shard_rows(pqxx::connection& conn);
-
-/// The shard count a shard-count change asked for, if one is pending.
-std::optional<int32_t> pending_reshard(pqxx::connection& conn);
-
-/// Asks the primary master to change the shard count to `shards`.
-void request_reshard(pqxx::connection& conn, int32_t shards);
 
 /// The heart of a shard-count change, in one transaction fenced by the
 /// master lease: the new count, a new unowned map whose epochs are above
@@ -55,9 +52,5 @@ void request_reshard(pqxx::connection& conn, int32_t shards);
 /// `master` does not hold the lease with `master_epoch`.
 bool commit_reshard(pqxx::connection& conn, int32_t shards,
                     const std::string& master, int64_t master_epoch);
-
-/// The account name a shard session logs in with: "<cc><phone_number>", or
-/// "default" before an account is registered.
-std::string load_account(pqxx::connection& conn);
 
 } // namespace mc

@@ -40,7 +40,9 @@ start() {
   disown $! # killed on purpose by the benchmarks: no job-control notices
 }
 
-# q SQL: one query on the cluster database.
+# q SQL: one query on the cluster database. Scripts read the cluster's
+# state through the cluster_status view (schema/003_rules.sql, README),
+# never through the tables.
 q() { psql "$db" -qAt -c "$1" 2>/dev/null || true; }
 
 # bench_cluster COREAPPS [SIM_FLAGS...]: durable PostgreSQL, the simulator,
@@ -72,7 +74,7 @@ bench_cluster() {
   sim_url="http://127.0.0.1:$sim_port"
   wait_until 30 bash -c "curl -s -o /dev/null '$url/healthz'" ||
     die "the webapp did not come up"
-  wait_until 30 bash -c "[ \"\$(psql '$db' -qAt -c \"SELECT count(*) FROM nodes WHERE role = 'coreapp' AND state <> 'starting'\" 2>/dev/null)\" = $coreapps ]" ||
+  wait_until 30 bash -c "[ \"\$(psql '$db' -qAt -c \"SELECT count(*) FROM cluster_status WHERE role = 'coreapp' AND state <> 'starting'\" 2>/dev/null)\" = $coreapps ]" ||
     die "the coreapps did not register"
   token="$(curl -s -u admin:secret -X POST "$url/v1/users/login" \
     -d '{"new_password":"Bench!pass1"}' | sed -n 's/.*"token":"\([^"]*\)".*/\1/p')"

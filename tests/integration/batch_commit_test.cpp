@@ -2,7 +2,7 @@
 
 #include <pqxx/pqxx>
 
-#include "actors/coreapp/db_writer.hpp"
+#include "runtime/store/message_store.hpp"
 #include "runtime/store/migrations.hpp"
 #include "support/test_db.hpp"
 
@@ -12,7 +12,7 @@ TEST_CASE("the batch insert is idempotent on message id and keeps order") {
   test::scratch_db db{"batch"};
   pqxx::connection c{db.uri()};
   apply_migrations(c, MC_SOURCE_DIR "/schema");
-  std::vector<upstream_message> batch;
+  std::vector<message_row> batch;
   for (int i = 0; i < 500; ++i)
     batch.push_back({"id" + std::to_string(i), "1555" + std::to_string(i % 7),
                      "body 'quoted' \\ " + std::to_string(i)});
@@ -46,7 +46,7 @@ TEST_CASE("the fenced group commit inserts only at the shard's epoch") {
     tx.exec("UPDATE shard_map SET owner = 'c1', epoch = 7 WHERE shard_id = 0");
     tx.commit();
   }
-  std::vector<upstream_message> batch{{"a", "1555", "x"}, {"b", "1556", "y"}};
+  std::vector<message_row> batch{{"a", "1555", "x"}, {"b", "1556", "y"}};
   auto run = [&](int64_t epoch) {
     pqxx::nontransaction tx{c};
     auto r = tx.exec1(fenced_insert_sql(c, 0, epoch, batch));

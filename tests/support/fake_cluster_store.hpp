@@ -53,6 +53,8 @@ public:
   std::shared_ptr<event_log> events;
   /// The `nodes` table (coreapps only); heartbeat ages are what the test says.
   std::vector<node_record> nodes;
+  /// The webapp rows of the `nodes` table.
+  std::vector<node_record> webapp_nodes;
   int32_t shards = 1;
   int64_t config_epoch = 1;
   /// The `shard_map` rows by shard id (may hold rows above `shards`).
@@ -86,6 +88,16 @@ public:
     n.state = "running";
     n.heartbeat_age_ms = heartbeat_age_ms;
     nodes.push_back(std::move(n));
+  }
+
+  void add_webapp(const std::string& id, const std::string& host, int port) {
+    node_record n;
+    n.node_id = id;
+    n.role = "webapp";
+    n.host = host;
+    n.caf_port = port;
+    n.state = "serving";
+    webapp_nodes.push_back(std::move(n));
   }
 
   node_record& node(const std::string& id) {
@@ -137,6 +149,10 @@ public:
   std::vector<node_record> coreapps() override {
     ++coreapps_calls;
     return nodes;
+  }
+
+  std::vector<node_record> webapps() override {
+    return webapp_nodes;
   }
 
   shard_table load_table() override {

@@ -64,6 +64,8 @@ struct fake_coreapp_state {
   std::vector<std::pair<int32_t, int64_t>> deactivations;
   bool frozen = false;
   bool hold_deactivations = false;
+  /// Activations are answered with an error (say the node is fenced).
+  bool refuse_activations = false;
   struct held_deactivation {
     caf::response_promise rp;
     int32_t shard;
@@ -98,8 +100,10 @@ caf::behavior fake_coreapp(fake_coreapp_actor* self, std::string node_id,
                          + std::to_string(shard));
   };
   auto activate = [self](int32_t shard, int64_t epoch, int32_t total,
-                         std::string account) {
+                         std::string account) -> caf::result<caf::ok_atom> {
     self->state.activations.push_back({shard, epoch, total, account});
+    if (self->state.refuse_activations)
+      return make_error(mc_errc::upstream_refused, "refused by the test");
     self->state.running[shard] = epoch;
     return caf::ok_atom::value;
   };
@@ -150,6 +154,33 @@ caf::behavior fake_coreapp(fake_coreapp_actor* self, std::string node_id,
   };
 }
 
+/// A webapp's route listener stand-in: records every map pushed to it and
+/// answers, or holds its answers (a slow webapp).
+struct fake_webapp_state {
+  static inline const char* name = "fake_webapp";
+  std::vector<map_update> updates;
+  bool hold_answers = false;
+  std::vector<caf::response_promise> held;
+};
+
+using fake_webapp_actor = caf::stateful_actor<fake_webapp_state>;
+
+caf::behavior fake_webapp(fake_webapp_actor* self, std::string id,
+                          std::shared_ptr<event_log> events) {
+  return {
+    [=](caf::update_atom, const map_update& map) {
+      auto rp = self->make_response_promise();
+      self->state.updates.push_back(map);
+      events->push_back("push " + id + " shards " + std::to_string(map.shards)
+                        + " held " + std::to_string(map.held.size()));
+      if (self->state.hold_answers)
+        self->state.held.push_back(rp);
+      else
+        rp.deliver(caf::ok_atom::value);
+    },
+  };
+}
+
 struct fixture : test_coordinator_fixture<sup_test_config> {
   std::shared_ptr<event_log> events = std::make_shared<event_log>();
   std::shared_ptr<fake_cluster_store> store
@@ -158,6 +189,8 @@ struct fixture : test_coordinator_fixture<sup_test_config> {
   std::map<std::string, caf::actor> directory;
   /// Fake coreapps by node id.
   std::map<std::string, caf::actor> coreapps;
+  /// Fake webapps by node id.
+  std::map<std::string, caf::actor> webapps;
   std::vector<caf::actor> supervisors;
   /// Virtual time at which the first supervisor was spawned (its ticks
   /// fall at t0 + k * heartbeat).
@@ -173,6 +206,26 @@ struct fixture : test_coordinator_fixture<sup_test_config> {
     coreapps[id] = a;
     store->add_coreapp(id, host, port);
     return a;
+  }
+
+  /// Spawns a fake webapp and registers it.
+  caf::actor add_webapp(const std::string& id) {
+    auto port = 8000 + static_cast<int>(webapps.size());
+    auto host = id + ".test";
+    auto a = sys.spawn(fake_webapp, id, events);
+    directory[host + ":" + std::to_string(port)] = a;
+    webapps[id] = a;
+    store->add_webapp(id, host, port);
+    return a;
+  }
+
+  fake_webapp_state& web(const std::string& id) {
+    return deref<fake_webapp_actor>(webapps.at(id)).state;
+  }
+
+  /// Position of the first event equal to `what` (or the log's size).
+  long pos(const std::string& what) {
+    return std::find(events->begin(), events->end(), what) - events->begin();
   }
 
   /// False once the fake has exited, for whatever reason.
@@ -264,6 +317,8 @@ struct fixture : test_coordinator_fixture<sup_test_config> {
       caf::anon_send(s, stop_atom::value);
     consume_messages();
     for (auto& [id, a] : coreapps)
+      caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
+    for (auto& [id, a] : webapps)
       caf::anon_send_exit(a, caf::exit_reason::user_shutdown);
     consume_messages();
   }
@@ -504,7 +559,7 @@ TEST_CASE_FIXTURE(fixture, "restart-all: deactivate every owner, commit, activat
   REQUIRE(fake("core-b").held.size() == 1);
   // core-a has answered, core-b has not: no commit, and no placement.
   CHECK(store->commit_log.empty());
-  advance(1000ms); // ten rounds, still below the 3 s deactivation timeout
+  advance(1000ms); // ten rounds, still below the deactivation wait
   CHECK(store->commit_log.empty());
   CHECK(store->cas_log.empty());
   CHECK(store->shards == 2);
@@ -644,4 +699,225 @@ TEST_CASE_FIXTURE(fixture, "four unowned shards spread over four coreapps") {
   CHECK(epochs.size() == 4); // every change took its own global epoch
   advance(300ms);
   CHECK(store->cas_log.size() == 4);
+}
+
+/// Bug (actors/master/supervisor.cpp, activate): the error continuation of
+/// the activation request unowned the shard with a store call outside any
+/// try/catch; a database error there ended the supervisor under CAF's
+/// default exception handler while the lease keeper kept renewing the
+/// lease. Fixed: every store call of the supervisor runs through guarded(),
+/// and the lease keeper gives the lease up if its supervisor ends anyway.
+TEST_CASE_FIXTURE(fixture, "a database error after a failed activation ends "
+                           "the step, not the supervisor, which then places "
+                           "the shard") {
+  add_coreapp("core-a");
+  store->set_slot(0, "", 3);
+  fake("core-a").refuse_activations = true;
+  // The first compare-and-set (placing the shard) works; the second, the
+  // unowning in the activation's error continuation, hits a database error.
+  int cas_calls = 0;
+  store->before_cas = [&cas_calls](fake_cluster_store&, int32_t) {
+    if (++cas_calls == 2)
+      throw std::runtime_error("connection to the database lost");
+  };
+  auto view = std::make_shared<lease_view>();
+  auto sup = start_supervisor("master-1", view);
+  become_primary(sup, "master-1", *view, 1);
+  REQUIRE(cas_calls >= 2);
+  REQUIRE(fake("core-a").activations.size() == 1);
+  CHECK(store->map[0].owner == "core-a"); // the unowning did not happen
+  CHECK(store->map[0].epoch == 4);
+  CHECK(store->cas_log.size() == 1); // the throwing call logged nothing
+  // The supervisor lives on: it keeps doing rounds, sees that core-a does
+  // not run the shard the map gives it, unowns it and places it again.
+  fake("core-a").refuse_activations = false;
+  auto rounds = store->coreapps_calls;
+  advance(500ms);
+  CHECK(store->coreapps_calls > rounds);
+  REQUIRE(fake("core-a").activations.size() >= 2);
+  REQUIRE(fake("core-a").running.count(0) == 1);
+  CHECK(fake("core-a").running[0] == store->map[0].epoch);
+  CHECK(store->map[0].owner == "core-a");
+  CHECK(store->map[0].epoch > 4);
+}
+
+TEST_CASE_FIXTURE(fixture, "failover is pushed to webapps: the shard held on "
+                           "its new owner, then released once activated") {
+  add_coreapp("core-a", {{0, 5}});
+  add_coreapp("core-b");
+  add_webapp("w1");
+  store->set_slot(0, "core-a", 5);
+  auto view = std::make_shared<lease_view>();
+  auto sup = start_supervisor("master-1", view);
+  become_primary(sup, "master-1", *view, 1);
+  // Taking over, the master tells the webapp the map as it is.
+  REQUIRE(web("w1").updates.size() == 1);
+  auto first = web("w1").updates[0];
+  CHECK(first.shards == 1);
+  REQUIRE(first.routes.size() == 1);
+  CHECK(first.routes[0].owner == "core-a");
+  CHECK(first.routes[0].epoch == 5);
+  CHECK(first.held.empty());
+  CHECK(first.version.master_epoch == 1);
+  advance(250ms);
+  auto before = web("w1").updates.size();
+  crash("core-a");
+  consume_messages(); // no timer: the down message alone moves and pushes
+  auto& ups = web("w1").updates;
+  REQUIRE(ups.size() == before + 2);
+  auto moving = ups[before];
+  auto moved = ups[before + 1];
+  // First the new owner, held while it activates ...
+  CHECK(moving.routes[0].owner == "core-b");
+  CHECK(moving.routes[0].epoch == store->map[0].epoch);
+  CHECK(moving.routes[0].host == "core-b.test");
+  CHECK(moving.routes[0].port == 7001);
+  CHECK(moving.held == std::vector<int32_t>{0});
+  CHECK(moving.hold_ms > 0);
+  // ... then released: core-b has confirmed the activation.
+  REQUIRE(fake("core-b").running.count(0) == 1);
+  CHECK(moved.routes[0].owner == "core-b");
+  CHECK(moved.held.empty());
+  // Every push outranks the one before.
+  CHECK(first.version < moving.version);
+  CHECK(moving.version < moved.version);
+  CHECK(moving.version.map_epoch == store->map[0].epoch);
+}
+
+TEST_CASE_FIXTURE(fixture, "a shard-count change is pushed: webapps hold "
+                           "every shard before the drain and are released on "
+                           "the new map") {
+  add_coreapp("core-a", {{0, 3}});
+  add_coreapp("core-b", {{1, 4}});
+  add_webapp("w1");
+  add_webapp("w2");
+  store->shards = 2;
+  store->set_slot(0, "core-a", 3);
+  store->set_slot(1, "core-b", 4);
+  store->reshard_to = 4;
+  fake("core-b").hold_deactivations = true;
+  auto view = std::make_shared<lease_view>();
+  auto sup = start_supervisor("master-1", view);
+  become_primary(sup, "master-1", *view, 1);
+  for (auto w : {"w1", "w2"}) {
+    REQUIRE_FALSE(web(w).updates.empty());
+    auto& hold = web(w).updates.front();
+    CHECK(hold.shards == 2);
+    CHECK(hold.held == std::vector<int32_t>{0, 1});
+    // Nothing of the new map yet: the drain is not over.
+    for (auto& u : web(w).updates)
+      CHECK(u.shards == 2);
+  }
+  // Both webapps hold before any shard drains.
+  auto drained = pos("deactivated core-a 0");
+  REQUIRE(drained < static_cast<long>(events->size()));
+  CHECK(pos("push w1 shards 2 held 2") < drained);
+  CHECK(pos("push w2 shards 2 held 2") < drained);
+  caf::anon_send(coreapps["core-b"], release_atom::value);
+  consume_messages();
+  REQUIRE(store->shards == 4);
+  for (auto w : {"w1", "w2"}) {
+    auto& ups = web(w).updates;
+    // The first push of the new map comes after the commit and holds every
+    // shard while it activates; the last releases them all.
+    auto first_new = std::find_if(ups.begin(), ups.end(), [](auto& u) {
+      return u.shards == 4;
+    });
+    REQUIRE(first_new != ups.end());
+    CHECK(first_new->held.size() == 4);
+    auto& last = ups.back();
+    CHECK(last.shards == 4);
+    CHECK(last.held.empty());
+    REQUIRE(last.routes.size() == 4);
+    for (auto& r : last.routes) {
+      CHECK(r.owner == store->map[r.shard].owner);
+      CHECK(r.epoch == store->map[r.shard].epoch);
+      CHECK(fake(r.owner).running[r.shard] == r.epoch);
+    }
+    for (size_t i = 1; i < ups.size(); ++i)
+      CHECK(ups[i - 1].version < ups[i].version);
+  }
+  CHECK(pos("commit 4") < pos("push w1 shards 4 held 4"));
+}
+
+TEST_CASE_FIXTURE(fixture, "a webapp that does not confirm the hold delays "
+                           "the drain by the push wait, no longer") {
+  add_coreapp("core-a", {{0, 3}});
+  add_webapp("w1");
+  store->set_slot(0, "core-a", 3);
+  store->reshard_to = 2;
+  add_coreapp("core-b");
+  web("w1").hold_answers = true;
+  auto view = std::make_shared<lease_view>();
+  auto sup = start_supervisor("master-1", view);
+  become_primary(sup, "master-1", *view, 1);
+  auto t = elapsed();
+  REQUIRE(web("w1").updates.size() >= 1);
+  CHECK(web("w1").updates[0].held == std::vector<int32_t>{0});
+  advance(499ms);
+  CHECK(fake("core-a").deactivations.empty());
+  advance(1ms);
+  CHECK(elapsed() == t + 500ms);
+  CHECK(fake("core-a").deactivations
+        == std::vector<std::pair<int32_t, int64_t>>{{0, 3}});
+  CHECK(store->shards == 2);
+}
+
+TEST_CASE_FIXTURE(fixture, "the next primary finishes an interrupted change "
+                           "and its pushes outrank the deposed one's") {
+  add_coreapp("core-a", {{0, 3}});
+  add_coreapp("core-b", {{1, 4}});
+  add_webapp("w1");
+  store->shards = 2;
+  store->set_slot(0, "core-a", 3);
+  store->set_slot(1, "core-b", 4);
+  store->reshard_to = 4;
+  fake("core-b").hold_deactivations = true;
+  auto view1 = std::make_shared<lease_view>();
+  auto sup1 = start_supervisor("master-1", view1);
+  become_primary(sup1, "master-1", *view1, 1);
+  REQUIRE_FALSE(web("w1").updates.empty());
+  auto held_by_1 = web("w1").updates.back();
+  CHECK(held_by_1.held.size() == 2);
+  // master-1 is deposed mid-drain; the record stays in the database.
+  view1->drop();
+  store->set_lease("master-2", 2);
+  caf::anon_send(coreapps["core-b"], release_atom::value);
+  advance(500ms);
+  REQUIRE(store->reshard_to == 4);
+  CHECK(store->writes_by("master-1") == 0);
+  auto pushes_by_1 = web("w1").updates.size();
+  auto view2 = std::make_shared<lease_view>();
+  auto sup2 = start_supervisor("master-2", view2);
+  become_primary(sup2, "master-2", *view2, 2);
+  REQUIRE(store->shards == 4);
+  CHECK_FALSE(store->reshard_to.has_value());
+  auto& ups = web("w1").updates;
+  REQUIRE(ups.size() > pushes_by_1);
+  for (size_t i = pushes_by_1; i < ups.size(); ++i) {
+    CHECK(ups[i].version.master_epoch == 2);
+    CHECK(held_by_1.version < ups[i].version);
+  }
+  auto& last = ups.back();
+  CHECK(last.shards == 4);
+  CHECK(last.held.empty());
+  for (auto& r : last.routes)
+    CHECK(r.owner == store->map[r.shard].owner);
+}
+
+TEST_CASE_FIXTURE(fixture, "a webapp that registers later gets the last map "
+                           "when it is connected") {
+  add_coreapp("core-a");
+  store->set_slot(0, "", 2);
+  auto view = std::make_shared<lease_view>();
+  auto sup = start_supervisor("master-1", view);
+  become_primary(sup, "master-1", *view, 1);
+  REQUIRE(store->map[0].owner == "core-a");
+  add_webapp("w1");
+  advance(heartbeat);
+  REQUIRE(web("w1").updates.size() == 1);
+  auto& u = web("w1").updates[0];
+  CHECK(u.routes[0].owner == "core-a");
+  CHECK(u.routes[0].epoch == store->map[0].epoch);
+  CHECK(u.held.empty());
 }

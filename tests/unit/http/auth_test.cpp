@@ -7,7 +7,10 @@
 
 #include <rapidjson/document.h>
 
-#include "http/auth.hpp"
+#include "http/password_hash.hpp"
+#include "http/request_auth.hpp"
+#include "http/token.hpp"
+#include "http/user_request.hpp"
 #include "http/base64.hpp"
 
 using namespace mc::http;
