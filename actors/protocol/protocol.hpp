@@ -1,13 +1,14 @@
 #pragma once
 
-/// Transitional: the protocol headers by name plus the local atoms that
-/// actors/master/ (supervisor, lease keeper and their test),
-/// actors/coreapp/webhook_dispatcher.cpp, runtime/roles/node_config.cpp,
-/// runtime/roles/role_master.cpp and http/sim_query_server.hpp still take
-/// from here. Every other file includes the one protocol it speaks
-/// (cluster.hpp, send.hpp, upstream.hpp, errors.hpp, timeouts.hpp,
-/// register.hpp); this header goes once those include theirs and declare
-/// their local atoms next to the actor that uses them.
+/// Transitional: the protocol headers by name plus the local atoms (tick,
+/// stop, status) that the master's actors, the route listener, the webhook
+/// dispatcher, node_config.cpp, role_master.cpp, role_webapp.cpp,
+/// http/sim_query_server.hpp and their tests still take from here
+/// (`git grep protocol/protocol.hpp` lists them). Every other file includes
+/// the one protocol it speaks (cluster.hpp, send.hpp, upstream.hpp,
+/// errors.hpp, timeouts.hpp, register.hpp); this header goes once those
+/// include theirs and declare their local atoms next to the actor that
+/// uses them.
 
 #include <caf/atom.hpp>
 
