@@ -23,7 +23,6 @@
 #include <string>
 #include <thread>
 
-#include "actors/protocol/protocol.hpp"
 #include "actors/sim/sim_ledger.hpp"
 
 namespace httplib {

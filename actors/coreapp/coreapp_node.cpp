@@ -14,6 +14,7 @@
 
 #include "actors/protocol/timeouts.hpp"
 #include "runtime/log.hpp"
+#include "actors/lifecycle.hpp"
 
 namespace mc {
 

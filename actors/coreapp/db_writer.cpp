@@ -7,6 +7,7 @@
 #include "runtime/log.hpp"
 #include "runtime/store/callback_store.hpp"
 #include "runtime/store/message_store.hpp"
+#include "actors/lifecycle.hpp"
 
 namespace mc {
 

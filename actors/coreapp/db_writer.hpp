@@ -13,6 +13,7 @@
 #include "actors/protocol/upstream.hpp"
 #include "runtime/store/db_connection.hpp"
 #include "runtime/store/message_store.hpp"
+#include "actors/lifecycle.hpp"
 
 
 namespace mc {
@@ -28,7 +29,6 @@ using pending_atom = caf::atom_constant<caf::atom("pending")>;
 /// (callback_atom, shard, kinds, payloads): queue webhook events.
 using callback_atom = caf::atom_constant<caf::atom("callback")>;
 /// (stop_atom): the writer ends.
-using stop_atom = caf::atom_constant<caf::atom("stop")>;
 
 /// The interface of a database writer, as its shards use it.
 using db_writer_actor = caf::typed_actor<

@@ -26,6 +26,7 @@
 
 #include "actors/protocol/timeouts.hpp"
 #include "runtime/log.hpp"
+#include "actors/lifecycle.hpp"
 
 namespace mc {
 

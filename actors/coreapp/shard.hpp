@@ -17,11 +17,11 @@
 #include "actors/protocol/send.hpp"
 #include "actors/protocol/upstream.hpp"
 #include "runtime/settings_cache.hpp"
+#include "actors/lifecycle.hpp"
 
 namespace mc {
 
 /// (stop): the shard stops at once (deactivated without a drain).
-using stop_atom = caf::atom_constant<caf::atom("stop")>;
 
 /// Limits and batch sizes of a shard actor.
 struct shard_limits {

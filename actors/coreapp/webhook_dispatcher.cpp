@@ -4,7 +4,8 @@
 #include <httplib.h>
 #include <pqxx/pqxx>
 
-#include "actors/protocol/protocol.hpp"
+#include "actors/coreapp/coreapp_node.hpp"
+#include "actors/lifecycle.hpp"
 #include "runtime/callback_payload.hpp"
 #include "runtime/db_pool.hpp"
 #include "runtime/log.hpp"
@@ -90,9 +91,9 @@ caf::behavior webhook_dispatcher(
   webhook_dispatcher_config cfg) {
   self->state.cfg = std::move(cfg);
   self->state.db = db_connection{self->state.cfg.db_uri};
-  self->send(self, tick_atom::value);
+  self->send(self, caf::tick_atom::value);
   return {
-    [=](tick_atom) {
+    [=](caf::tick_atom) {
       auto& st = self->state;
       // Ask the node which shards it owns now: callbacks follow the shard.
       self->request(st.cfg.node, std::chrono::seconds{1}, status_atom::value)
@@ -110,10 +111,10 @@ caf::behavior webhook_dispatcher(
               log_error(self->state.cfg.node_id, "webhook dispatch: ",
                         e.what());
             }
-            self->delayed_send(self, self->state.cfg.poll, tick_atom::value);
+            self->delayed_send(self, self->state.cfg.poll, caf::tick_atom::value);
           },
           [=](const caf::error&) {
-            self->delayed_send(self, self->state.cfg.poll, tick_atom::value);
+            self->delayed_send(self, self->state.cfg.poll, caf::tick_atom::value);
           });
     },
     [=](stop_atom) { self->quit(); },

@@ -6,7 +6,7 @@
 #include <caf/all.hpp>
 #include <pqxx/pqxx>
 
-#include "actors/protocol/protocol.hpp"
+#include "actors/lifecycle.hpp"
 #include "runtime/db_pool.hpp"
 #include "runtime/log.hpp"
 #include "runtime/store/master_lease.hpp"
@@ -101,9 +101,9 @@ caf::behavior lease_keeper(caf::stateful_actor<lease_keeper_state>* self,
               self->system().render(dm.reason), "); giving up the lease");
     give_up(self);
   });
-  self->send(self, tick_atom::value);
+  self->send(self, caf::tick_atom::value);
   return {
-    [=](tick_atom) {
+    [=](caf::tick_atom) {
       auto& st = self->state;
       if (st.stopping)
         return;
@@ -113,7 +113,7 @@ caf::behavior lease_keeper(caf::stateful_actor<lease_keeper_state>* self,
       auto next = st.primary ? st.cfg.renew_ms
                              : std::max(20, st.cfg.renew_ms / 2);
       self->delayed_send(self, std::chrono::milliseconds{next},
-                         tick_atom::value);
+                         caf::tick_atom::value);
     },
     [=](stop_atom) { give_up(self); },
   };

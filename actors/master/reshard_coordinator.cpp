@@ -30,24 +30,16 @@
 #include <caf/all.hpp>
 
 #include "actors/master/placement.hpp"
+#include "actors/protocol/timeouts.hpp"
 #include "actors/master/reshard_coordinator.hpp"
 #include "actors/master/supervisor_steps.hpp"
-#include "actors/protocol/protocol.hpp"
 
 namespace mc::supervision {
 
 namespace {
 
-/// How long the drain waits for webapps to confirm the hold: far below
-/// hold_limit, so that a webapp that is slow to answer still holds when
-/// the drain begins.
-constexpr auto push_wait = std::chrono::milliseconds{500};
-
-/// The longest a webapp holds sends if no later push releases them (the
-/// master died mid-change). Below the webapp's send timeout (5 s), so a
-/// held send still has time to be served; a change that takes longer falls
-/// back to retries on routing errors, as without holds.
-constexpr auto hold_limit = std::chrono::milliseconds{3000};
+constexpr auto push_wait = timeouts::hold_push;
+constexpr auto hold_limit = timeouts::hold;
 
 /// The map as the webapps should route by it now: shards that drain or
 /// activate are held.

@@ -7,7 +7,7 @@
 #include "actors/master/lease_keeper.hpp"
 #include "actors/master/reshard_coordinator.hpp"
 #include "actors/master/supervisor_steps.hpp"
-#include "actors/protocol/protocol.hpp"
+#include "actors/lifecycle.hpp"
 #include "runtime/log.hpp"
 
 namespace mc {
@@ -241,7 +241,7 @@ caf::behavior supervisor(caf::stateful_actor<supervisor_state>* self,
         return;
       }
   });
-  self->send(self, tick_atom::value);
+  self->send(self, caf::tick_atom::value);
   return {
     [=](lease_atom, bool primary, int64_t epoch) {
       auto& st = self->state;
@@ -255,9 +255,9 @@ caf::behavior supervisor(caf::stateful_actor<supervisor_state>* self,
         push_map(self);
       }
     },
-    [=](tick_atom) {
+    [=](caf::tick_atom) {
       round(self);
-      self->delayed_send(self, self->state.cfg.heartbeat, tick_atom::value);
+      self->delayed_send(self, self->state.cfg.heartbeat, caf::tick_atom::value);
     },
     [=](stop_atom) { self->quit(); },
   };

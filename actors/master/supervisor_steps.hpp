@@ -12,26 +12,19 @@
 #include <caf/stateful_actor.hpp>
 
 #include "actors/master/supervisor.hpp"
+#include "actors/protocol/timeouts.hpp"
 #include "runtime/log.hpp"
 
 namespace mc::supervision {
 
 // -- waits --------------------------------------------------------------------
-// The rule: an outer wait exceeds every inner wait it covers, so that the
-// supervisor never gives up on work that is still going on (and then acts
-// as if it had not happened). The ping wait is the configured unhealthy
-// time (supervisor_config): a pong later than that is no evidence of life.
+// The budget and its rule (an outer wait exceeds every inner wait it
+// covers) are in actors/protocol/timeouts.hpp. The ping wait is the
+// configured unhealthy time (supervisor_config): a pong later than that is
+// no evidence of life.
 
-/// Wait for a node's answer to an activation: the node spawns the shard
-/// and answers at once, the session logs in afterwards.
-constexpr auto activate_wait = std::chrono::seconds{5};
-
-/// Wait for a node's answer to a deactivation. The node drains the shard
-/// for up to 5 s (its drain wait) before it answers, and the commit that
-/// drain waits for may take 10 s; past the drain wait the node stops the
-/// shard and answers anyway, and the reshard commit's row locks wait for a
-/// commit still in flight. So this must exceed the 5 s drain wait.
-constexpr auto deactivate_wait = std::chrono::seconds{6};
+constexpr auto activate_wait = timeouts::activate_reply;
+constexpr auto deactivate_wait = timeouts::deactivate_reply;
 
 using self_ptr = caf::stateful_actor<supervisor_state>*;
 

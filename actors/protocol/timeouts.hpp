@@ -15,6 +15,8 @@
 /// | control | node -> shard: drain              | the commit in flight   | 3 s    |
 /// | control | shard -> db writer                | one group commit       | 2 s    |
 /// | control | supervisor -> node: activate      | the node's answer      | 5 s    |
+/// | map     | master -> webapps: a holding push | every webapp's answer  | 0.5 s  |
+/// | map     | webapp holding a shard's sends    | the releasing push     | 3 s    |
 /// | session | shard -> upstream: login, submit  | the upstream's answer  | 5 s    |
 /// | start   | shard -> db writer                | its pending messages   | 10 s   |
 ///
@@ -55,6 +57,20 @@ static_assert(deactivate_reply > drain, "the supervisor outwaits the drain");
 
 /// The supervisor's wait for the answer to an activate (answered at once).
 constexpr auto activate_reply = std::chrono::seconds{5};
+
+/// How long the master waits for the webapps to confirm a push that holds
+/// shards before it drains them: far below `hold`, so that a webapp slow to
+/// answer still holds when the drain begins; a silent webapp delays the
+/// drain by this much and no more.
+constexpr auto hold_push = std::chrono::milliseconds{500};
+
+/// The longest a webapp holds a shard's sends when no later push releases
+/// them (the master died mid-change): then it routes by the map as it is.
+/// Below the webapp's send budget, so a held send still has time to be
+/// served after the hold.
+constexpr auto hold = std::chrono::milliseconds{3000};
+static_assert(hold > hold_push, "a slow webapp still holds at the drain");
+static_assert(hold < webapp_send, "a held send is still served after it");
 
 /// A shard session's wait for the upstream's answer to a login or submit.
 constexpr auto upstream_request = std::chrono::seconds{5};

@@ -16,6 +16,7 @@
 #include <caf/result.hpp>
 
 #include "actors/protocol/errors.hpp"
+#include "actors/lifecycle.hpp"
 
 namespace mc {
 

@@ -34,6 +34,7 @@
 #include "actors/protocol/upstream.hpp"
 #include "actors/sim/sim_ledger.hpp"
 #include "actors/sim/sim_pushes.hpp"
+#include "actors/lifecycle.hpp"
 
 namespace mc {
 
@@ -49,7 +50,6 @@ using sim_inject_atom = caf::atom_constant<caf::atom("sim_inject")>;
 using sim_fault_atom = caf::atom_constant<caf::atom("sim_fault")>;
 /// (stop_atom): stops all timers (receipts and inbound stop flowing); the
 /// actor stays alive for queries. An exit message stops and terminates.
-using stop_atom = caf::atom_constant<caf::atom("stop")>;
 
 /// The simulator's full interface: the upstream plus its local messages.
 using upstream_sim_actor = upstream_actor::extend<

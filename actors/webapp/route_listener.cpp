@@ -5,7 +5,7 @@
 
 #include <caf/all.hpp>
 
-#include "actors/protocol/protocol.hpp"
+#include "actors/lifecycle.hpp"
 #include "runtime/log.hpp"
 
 namespace mc {

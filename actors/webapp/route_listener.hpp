@@ -13,7 +13,7 @@
 #include <caf/stateful_actor.hpp>
 
 #include "actors/protocol/cluster.hpp"
-#include "actors/protocol/protocol.hpp"
+#include "actors/lifecycle.hpp"
 #include "actors/remote_connector.hpp"
 #include "actors/webapp/routing_table.hpp"
 #include "runtime/store/shard_map_store.hpp"

@@ -4,7 +4,7 @@
 
 #include <caf/io/middleman.hpp>
 
-#include "actors/protocol/protocol.hpp"
+#include "actors/protocol/register.hpp"
 
 namespace mc {
 

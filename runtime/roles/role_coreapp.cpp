@@ -9,6 +9,7 @@
 #include "runtime/roles/node_config.hpp"
 #include "runtime/roles/node_runtime.hpp"
 #include "runtime/store/shard_map_store.hpp"
+#include "actors/lifecycle.hpp"
 
 namespace mc {
 

@@ -2,7 +2,7 @@
 #include <pqxx/pqxx>
 
 #include "actors/master/lease_keeper.hpp"
-#include "actors/protocol/protocol.hpp"
+#include "actors/lifecycle.hpp"
 #include "actors/master/supervisor.hpp"
 #include "http/password_hash.hpp"
 #include "runtime/log.hpp"

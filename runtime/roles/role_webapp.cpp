@@ -4,7 +4,7 @@
 #include <caf/io/middleman.hpp>
 #include <pqxx/pqxx>
 
-#include "actors/protocol/protocol.hpp"
+#include "actors/lifecycle.hpp"
 #include "actors/webapp/route_listener.hpp"
 #include "actors/webapp/routing_table.hpp"
 #include "actors/webapp/send_gateway.hpp"

@@ -17,6 +17,7 @@
 #include "actors/protocol/register.hpp"
 #include "actors/protocol/upstream.hpp"
 #include "actors/sim/upstream_sim.hpp"
+#include "actors/lifecycle.hpp"
 
 using namespace mc;
 

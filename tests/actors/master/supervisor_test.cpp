@@ -14,8 +14,10 @@
 #include "support/fake_cluster_store.hpp"
 #include "actors/master/lease_keeper.hpp"
 #include "actors/master/lease_view.hpp"
-#include "actors/protocol/protocol.hpp"
+#include "actors/lifecycle.hpp"
 #include "actors/master/supervisor.hpp"
+#include "actors/protocol/errors.hpp"
+#include "actors/protocol/register.hpp"
 
 /// Deterministic scenarios for the supervisor (the primary master's actor):
 /// first placement, failover on a frozen or crashed owner, fencing by the

@@ -12,6 +12,7 @@
 #include "actors/protocol/upstream.hpp"
 #include "actors/sim/upstream_sim.hpp"
 #include "runtime/shard_hash.hpp"
+#include "actors/lifecycle.hpp"
 
 using namespace mc;
 using namespace std::chrono_literals;
