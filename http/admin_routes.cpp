@@ -65,7 +65,7 @@ void health(webapp_context& ctx, const httplib::Request&,
   w.Key("health");
   w.StartObject();
   for (auto& n : snap.nodes) {
-    auto node_role = role_from_string(n.role);
+    auto node_role = n.role;
     if (node_role == role::upstream_sim)
       continue;
     bool alive = n.live;
@@ -73,7 +73,7 @@ void health(webapp_context& ctx, const httplib::Request&,
     for (auto& slot : snap.table.slots)
       if (slot.owner == n.node_id)
         owned.push_back(slot.shard_id);
-    std::string shown_role = n.role;
+    std::string shown_role = to_string(n.role);
     std::string gateway = alive ? "connected" : "disconnected";
     if (node_role == role::master) {
       shown_role = alive && snap.lease.holder == n.node_id && snap.lease.live
@@ -91,7 +91,7 @@ void health(webapp_context& ctx, const httplib::Request&,
     w.Key("role");
     w.String(shown_role.c_str());
     w.Key("state");
-    w.String(alive ? n.state.c_str() : "unreachable");
+    w.String(alive ? to_string(n.state) : "unreachable");
     w.Key("heartbeat_age_ms");
     w.Int64(n.heartbeat_age_ms);
     if (node_role == role::coreapp) {

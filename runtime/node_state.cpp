@@ -5,7 +5,7 @@ namespace mc {
 namespace {
 
 constexpr node_state all_states[] = {
-  node_state::starting, node_state::standby,   node_state::active,
+  node_state::starting, node_state::standby,   node_state::active,   node_state::busy,
   node_state::serving,  node_state::primary,   node_state::secondary,
   node_state::stopped,
 };
@@ -17,6 +17,7 @@ const char* to_string(node_state s) {
     case node_state::starting: return "starting";
     case node_state::standby: return "standby";
     case node_state::active: return "active";
+    case node_state::busy: return "busy";
     case node_state::serving: return "serving";
     case node_state::primary: return "primary";
     case node_state::secondary: return "secondary";

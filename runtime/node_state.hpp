@@ -11,6 +11,7 @@ enum class node_state {
   starting,  ///< registered, not yet serving
   standby,   ///< a coreapp without shards (warm, no upstream session)
   active,    ///< a coreapp that owns at least one shard
+  busy,      ///< a coreapp whose node actor did not answer in time
   serving,   ///< a webapp answering requests
   primary,   ///< the master holding the lease
   secondary, ///< a master waiting for the lease

@@ -12,9 +12,9 @@
 
 #include <caf/all.hpp>
 
+#include "actors/lifecycle.hpp"
 #include "actors/protocol/timeouts.hpp"
 #include "runtime/log.hpp"
-#include "actors/lifecycle.hpp"
 
 namespace mc {
 

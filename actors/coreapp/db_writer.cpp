@@ -3,11 +3,11 @@
 #include <caf/all.hpp>
 #include <pqxx/pqxx>
 
+#include "actors/lifecycle.hpp"
 #include "runtime/db_pool.hpp"
 #include "runtime/log.hpp"
 #include "runtime/store/callback_store.hpp"
 #include "runtime/store/message_store.hpp"
-#include "actors/lifecycle.hpp"
 
 namespace mc {
 

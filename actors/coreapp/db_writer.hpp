@@ -9,11 +9,11 @@
 #include <caf/typed_event_based_actor.hpp>
 #include <pqxx/connection>
 
+#include "actors/lifecycle.hpp"
 #include "actors/protocol/errors.hpp"
 #include "actors/protocol/upstream.hpp"
 #include "runtime/store/db_connection.hpp"
 #include "runtime/store/message_store.hpp"
-#include "actors/lifecycle.hpp"
 
 
 namespace mc {

@@ -14,10 +14,10 @@
 #include "actors/coreapp/send_queue.hpp"
 #include "actors/coreapp/shard_events.hpp"
 #include "actors/coreapp/upstream_session.hpp"
+#include "actors/lifecycle.hpp"
 #include "actors/protocol/send.hpp"
 #include "actors/protocol/upstream.hpp"
 #include "runtime/settings_cache.hpp"
-#include "actors/lifecycle.hpp"
 
 namespace mc {
 

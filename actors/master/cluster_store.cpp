@@ -16,12 +16,14 @@ pqxx::connection& pg_cluster_store::conn() {
   return db_.get();
 }
 
-std::vector<node_record> pg_cluster_store::coreapps() {
-  return list_nodes(conn(), role::coreapp);
+std::vector<node_record>
+pg_cluster_store::coreapps(std::chrono::milliseconds unhealthy) {
+  return list_nodes(conn(), role::coreapp, unhealthy);
 }
 
-std::vector<node_record> pg_cluster_store::webapps() {
-  return list_nodes(conn(), "webapp");
+std::vector<node_record>
+pg_cluster_store::webapps(std::chrono::milliseconds unhealthy) {
+  return list_nodes(conn(), role::webapp, unhealthy);
 }
 
 shard_table pg_cluster_store::load_table() {

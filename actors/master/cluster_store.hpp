@@ -23,10 +23,14 @@ namespace mc {
 class cluster_store {
 public:
   virtual ~cluster_store() = default;
-  /// Registered coreapps.
-  virtual std::vector<node_record> coreapps() = 0;
-  /// Registered webapps (the master pushes shard maps to them).
-  virtual std::vector<node_record> webapps() = 0;
+  /// Registered coreapps, each with `live` judged by the one liveness rule
+  /// (mc_node_live) against `unhealthy`.
+  virtual std::vector<node_record> coreapps(std::chrono::milliseconds unhealthy)
+    = 0;
+  /// Registered webapps (the master pushes shard maps to them), `live` as
+  /// for coreapps.
+  virtual std::vector<node_record> webapps(std::chrono::milliseconds unhealthy)
+    = 0;
   /// Shard count and map.
   virtual shard_table load_table() = 0;
   /// Creates missing map rows below the shard count; returns how many.
@@ -52,8 +56,10 @@ class pg_cluster_store : public cluster_store {
 public:
   explicit pg_cluster_store(std::string db_uri);
   ~pg_cluster_store() override;
-  std::vector<node_record> coreapps() override;
-  std::vector<node_record> webapps() override;
+  std::vector<node_record>
+  coreapps(std::chrono::milliseconds unhealthy) override;
+  std::vector<node_record>
+  webapps(std::chrono::milliseconds unhealthy) override;
   shard_table load_table() override;
   int ensure_shard_rows() override;
   std::optional<int64_t> cas_owner(int32_t shard, int64_t expected_epoch,

@@ -11,10 +11,10 @@ namespace mc {
 
 void map_pusher::refresh(caf::event_based_actor* self,
                          const std::vector<node_record>& webapps,
-                         const remote_connector& connect, int64_t fresh_ms) {
+                         const remote_connector& connect) {
   std::set<std::string> seen;
   for (auto& n : webapps) {
-    if (n.state == "stopped" || n.caf_port == 0)
+    if (n.state == node_state::stopped || n.caf_port == 0)
       continue;
     seen.insert(n.node_id);
     auto& e = webapps_[n.node_id];
@@ -24,7 +24,7 @@ void map_pusher::refresh(caf::event_based_actor* self,
         self->demonitor(e.handle.address());
       e = webapp_entry{n.host, static_cast<uint16_t>(n.caf_port), {}, false};
     }
-    if (!e.handle && !e.connecting && n.heartbeat_age_ms < fresh_ms)
+    if (!e.handle && !e.connecting && n.live)
       this->connect(self, n.node_id, connect);
   }
   for (auto i = webapps_.begin(); i != webapps_.end();) {

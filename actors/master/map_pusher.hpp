@@ -33,10 +33,10 @@ struct webapp_entry {
 class map_pusher {
 public:
   /// Connects to webapps that registered (or moved), forgets those that
-  /// left the registry. `fresh_ms`: a row older than that is not tried.
+  /// left the registry; a webapp whose row is not live is not tried.
   void refresh(caf::event_based_actor* self,
                const std::vector<node_record>& webapps,
-               const remote_connector& connect, int64_t fresh_ms);
+               const remote_connector& connect);
 
   /// Pushes `map` to every connected webapp, stamped with the next version
   /// of `master_epoch`; calls `done` once every webapp answered or `wait`

@@ -4,10 +4,10 @@
 
 #include <caf/all.hpp>
 
+#include "actors/lifecycle.hpp"
 #include "actors/master/lease_keeper.hpp"
 #include "actors/master/reshard_coordinator.hpp"
 #include "actors/master/supervisor_steps.hpp"
-#include "actors/lifecycle.hpp"
 #include "runtime/log.hpp"
 
 namespace mc {
@@ -30,8 +30,7 @@ bool maybe_live(self_ptr self, const std::string& id) {
     return false;
   if (i->second.handle)
     return live(self, id);
-  return i->second.connecting
-         && i->second.db_heartbeat_age_ms < st.cfg.unhealthy.count();
+  return i->second.connecting && i->second.db_live;
 }
 
 } // namespace supervision
@@ -72,14 +71,14 @@ void connect(self_ptr self, const std::string& id) {
 
 void refresh_coreapps(self_ptr self) {
   auto& st = self->state;
-  auto nodes = db(self).coreapps();
+  auto nodes = db(self).coreapps(st.cfg.unhealthy);
   std::set<std::string> seen;
   for (auto& n : nodes) {
-    if (n.state == "stopped")
+    if (n.state == node_state::stopped)
       continue;
     seen.insert(n.node_id);
     auto& e = st.coreapps[n.node_id];
-    e.db_heartbeat_age_ms = n.heartbeat_age_ms;
+    e.db_live = n.live;
     if (e.host != n.host || e.caf_port != n.caf_port) {
       // A restarted coreapp registers a new address: start over with it.
       if (e.handle)
@@ -87,10 +86,9 @@ void refresh_coreapps(self_ptr self) {
       e = coreapp_entry{};
       e.host = n.host;
       e.caf_port = static_cast<uint16_t>(n.caf_port);
-      e.db_heartbeat_age_ms = n.heartbeat_age_ms;
+      e.db_live = n.live;
     }
-    if (!e.handle && !e.connecting
-        && n.heartbeat_age_ms < st.cfg.unhealthy.count())
+    if (!e.handle && !e.connecting && n.live)
       connect(self, n.node_id);
   }
   for (auto i = st.coreapps.begin(); i != st.coreapps.end();) {
@@ -209,8 +207,8 @@ void round(self_ptr self) {
     return;
   guarded(self, "supervision round", [&] {
     refresh_coreapps(self);
-    st.webapps.refresh(self, db(self).webapps(), st.cfg.connect,
-                       st.cfg.unhealthy.count());
+    st.webapps.refresh(self, db(self).webapps(st.cfg.unhealthy),
+                       st.cfg.connect);
     ping_coreapps(self);
     if (acting(self) && !st.resharding) {
       if (auto target = db(self).pending_reshard())

@@ -42,8 +42,9 @@ struct coreapp_entry {
   bool connecting = false;
   std::chrono::steady_clock::time_point last_seen;
   std::chrono::steady_clock::time_point connected_at;
-  /// Heartbeat age in the nodes table at the last refresh.
-  int64_t db_heartbeat_age_ms = 0;
+  /// Whether its row in the nodes table was live (mc_node_live) at the
+  /// last refresh.
+  bool db_live = false;
   /// Shards (and epochs) the coreapp reported in its last pong.
   std::map<int32_t, int64_t> owned;
 };

@@ -15,8 +15,8 @@
 #include <caf/system_messages.hpp>
 #include <caf/result.hpp>
 
-#include "actors/protocol/errors.hpp"
 #include "actors/lifecycle.hpp"
+#include "actors/protocol/errors.hpp"
 
 namespace mc {
 

@@ -31,10 +31,10 @@
 #include <caf/typed_event_based_actor.hpp>
 #include <caf/typed_response_promise.hpp>
 
+#include "actors/lifecycle.hpp"
 #include "actors/protocol/upstream.hpp"
 #include "actors/sim/sim_ledger.hpp"
 #include "actors/sim/sim_pushes.hpp"
-#include "actors/lifecycle.hpp"
 
 namespace mc {
 

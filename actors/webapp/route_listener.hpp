@@ -12,8 +12,8 @@
 #include <caf/atom.hpp>
 #include <caf/stateful_actor.hpp>
 
-#include "actors/protocol/cluster.hpp"
 #include "actors/lifecycle.hpp"
+#include "actors/protocol/cluster.hpp"
 #include "actors/remote_connector.hpp"
 #include "actors/webapp/routing_table.hpp"
 #include "runtime/store/shard_map_store.hpp"

@@ -67,10 +67,10 @@ bool wait_for_schema(const options& opts) {
 }
 
 node_record self_record(const options& opts, int caf_port, int http_port,
-                        const std::string& state) {
+                        node_state state) {
   node_record n;
   n.node_id = opts.node_id;
-  n.role = to_string(opts.role);
+  n.role = opts.role;
   n.host = opts.advertise_host;
   n.caf_port = caf_port;
   n.http_port = http_port;
@@ -81,7 +81,7 @@ node_record self_record(const options& opts, int caf_port, int http_port,
 }
 
 void run_heartbeats(const options& opts, db_pool& db, const node_record& self,
-                    const std::function<std::string()>& state,
+                    const std::function<node_state()>& state,
                     const std::shared_ptr<settings_cache>& settings,
                     const std::function<void()>& extra) {
   int settings_every = std::max(1, 1000 / opts.node_heartbeat_ms);

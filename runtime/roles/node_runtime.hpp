@@ -28,13 +28,13 @@ bool wait_for_schema(const options& opts);
 
 /// The `nodes` row describing this process.
 node_record self_record(const options& opts, int caf_port, int http_port,
-                        const std::string& state);
+                        node_state state);
 
 /// Heartbeats in the `nodes` table every `opts.node_heartbeat_ms` until a
 /// stop request, re-registering if the row vanished; refreshes `settings`
 /// when given; calls `extra` each round. Marks the node stopped at the end.
 void run_heartbeats(const options& opts, db_pool& db, const node_record& self,
-                    const std::function<std::string()>& state,
+                    const std::function<node_state()>& state,
                     const std::shared_ptr<settings_cache>& settings = nullptr,
                     const std::function<void()>& extra = {});
 

@@ -5,11 +5,11 @@
 #include "actors/coreapp/coreapp_node.hpp"
 #include "actors/coreapp/db_writer.hpp"
 #include "actors/coreapp/webhook_dispatcher.hpp"
+#include "actors/lifecycle.hpp"
 #include "runtime/log.hpp"
 #include "runtime/roles/node_config.hpp"
 #include "runtime/roles/node_runtime.hpp"
 #include "runtime/store/shard_map_store.hpp"
-#include "actors/lifecycle.hpp"
 
 namespace mc {
 
@@ -22,10 +22,10 @@ caf::actor connect_upstream(caf::actor_system& sys, const options& opts,
   bool said = false;
   while (!stop_requested().load()) {
     auto sims = db.with([](pqxx::connection& c) {
-      return list_nodes(c, "upstream-sim");
+      return list_nodes(c, role::upstream_sim);
     });
     for (auto& n : sims) {
-      if (n.state == "stopped")
+      if (n.state == node_state::stopped)
         continue;
       auto h = sys.middleman().remote_actor(n.host,
                                             static_cast<uint16_t>(n.caf_port));
@@ -91,23 +91,23 @@ int run_coreapp(const options& opts) {
       caf::anon_send(w, stop_atom::value);
     return 1;
   }
-  auto self = self_record(opts, *port, 0, "standby");
+  auto self = self_record(opts, *port, 0, node_state::standby);
   db.with([&](pqxx::connection& c) {
     register_node(c, self);
     return 0;
   });
   log_info(opts.node_id, "coreapp listening on ", opts.bind_host, ":", *port,
            " as a standby");
-  auto state = [&]() -> std::string {
+  auto state = [&] {
     caf::scoped_actor s{sys};
-    std::string result = "standby";
+    auto result = node_state::standby;
     s->request(node, std::chrono::milliseconds{500}, status_atom::value)
       .receive(
         [&](const std::vector<int32_t>& shards) {
           if (!shards.empty())
-            result = "active";
+            result = node_state::active;
         },
-        [&](const caf::error&) { result = "busy"; });
+        [&](const caf::error&) { result = node_state::busy; });
     return result;
   };
   // Reconnects to the upstream after a lost connection (e.g. this node was

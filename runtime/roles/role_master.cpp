@@ -1,15 +1,15 @@
 #include <caf/all.hpp>
 #include <pqxx/pqxx>
 
-#include "actors/master/lease_keeper.hpp"
 #include "actors/lifecycle.hpp"
+#include "actors/master/lease_keeper.hpp"
 #include "actors/master/supervisor.hpp"
 #include "http/password_hash.hpp"
 #include "runtime/log.hpp"
-#include "runtime/store/migrations.hpp"
-#include "runtime/store/user_store.hpp"
 #include "runtime/roles/node_config.hpp"
 #include "runtime/roles/node_runtime.hpp"
+#include "runtime/store/migrations.hpp"
+#include "runtime/store/user_store.hpp"
 
 namespace mc {
 
@@ -54,15 +54,14 @@ int run_master(const options& opts) {
                          opts.lease_renew_ms};
   auto keeper = sys.spawn<caf::detached>(lease_keeper, lc, view, sup);
   db_pool db{opts.db_uri, 1};
-  auto self = self_record(opts, 0, 0, to_string(node_state::secondary));
+  auto self = self_record(opts, 0, 0, node_state::secondary);
   db.with([&](pqxx::connection& c) {
     register_node(c, self);
     return 0;
   });
   log_info(opts.node_id, "master started");
   run_heartbeats(opts, db, self, [&] {
-    return std::string{to_string(view->valid() ? node_state::primary
-                                               : node_state::secondary)};
+    return view->valid() ? node_state::primary : node_state::secondary;
   });
   caf::anon_send(keeper, stop_atom::value);
   caf::anon_send(sup, stop_atom::value);

@@ -43,14 +43,14 @@ int run_upstream_sim(const options& opts) {
     return 1;
   }
   db_pool db{opts.db_uri, 1};
-  auto self = self_record(opts, *port, query.port(), "serving");
+  auto self = self_record(opts, *port, query.port(), node_state::serving);
   db.with([&](pqxx::connection& c) {
     register_node(c, self);
     return 0;
   });
   log_info(opts.node_id, "upstream simulator on ", opts.bind_host, ":", *port,
            ", queries on http://", opts.bind_host, ":", query.port());
-  run_heartbeats(opts, db, self, [] { return std::string{"serving"}; });
+  run_heartbeats(opts, db, self, [] { return node_state::serving; });
   query.stop();
   caf::anon_send_exit(sim, caf::exit_reason::user_shutdown);
   sys.await_all_actors_done();

@@ -80,7 +80,7 @@ int run_webapp(const options& opts) {
     return 1;
   }
   std::thread http_thread{[&] { server.run(); }};
-  auto self = self_record(opts, *caf_port, port, to_string(node_state::serving));
+  auto self = self_record(opts, *caf_port, port, node_state::serving);
   ctx.db->with([&](pqxx::connection& c) {
     register_node(c, self);
     return 0;
@@ -89,7 +89,7 @@ int run_webapp(const options& opts) {
            ", map pushes on CAF port ", *caf_port);
   int round = 0;
   run_heartbeats(opts, *ctx.db, self,
-                 [] { return std::string{to_string(node_state::serving)}; },
+                 [] { return node_state::serving; },
                  ctx.settings, [&] {
                    if (++round % 4 == 0) {
                      try {

@@ -40,15 +40,20 @@ std::vector<node_record> to_records(const pqxx::result& rows) {
   std::vector<node_record> out;
   out.reserve(rows.size());
   for (auto row : rows) {
+    // A role this binary does not know (a newer node's) is not ours to use.
+    auto r = role_from_string(row[1].as<std::string>());
+    if (!r)
+      continue;
     node_record n;
     n.node_id = row[0].as<std::string>();
-    n.role = row[1].as<std::string>();
+    n.role = *r;
     n.host = row[2].as<std::string>();
     n.caf_port = row[3].as<int>();
     n.http_port = row[4].as<int>();
     n.pid = row[5].as<int>();
     n.version = row[6].as<std::string>();
-    n.state = row[7].as<std::string>();
+    n.state = node_state_from_string(row[7].as<std::string>())
+                .value_or(node_state::starting);
     n.heartbeat_age_ms = row[8].as<int64_t>();
     n.live = row[9].as<bool>();
     out.push_back(std::move(n));
@@ -64,16 +69,16 @@ constexpr int64_t unjudged = 0;
 
 void register_node(pqxx::connection& conn, const node_record& self) {
   pqxx::work tx{conn};
-  tx.exec_params(upsert_node_sql, self.node_id, self.role, self.host,
-                 self.caf_port, self.http_port, self.pid, self.version,
-                 self.state);
+  tx.exec_params(upsert_node_sql, self.node_id, to_string(self.role),
+                 self.host, self.caf_port, self.http_port, self.pid,
+                 self.version, to_string(self.state));
   tx.commit();
 }
 
 bool heartbeat_node(pqxx::connection& conn, const std::string& node_id,
-                    const std::string& state) {
+                    node_state state) {
   pqxx::work tx{conn};
-  auto r = tx.exec_params(heartbeat_sql, node_id, state);
+  auto r = tx.exec_params(heartbeat_sql, node_id, to_string(state));
   tx.commit();
   return r.affected_rows() == 1;
 }
@@ -85,16 +90,17 @@ std::vector<node_record> list_nodes(pqxx::connection& conn) {
                                    unjudged));
 }
 
-std::vector<node_record> list_nodes(pqxx::connection& conn,
-                                    const std::string& role) {
+std::vector<node_record> list_nodes(pqxx::connection& conn, role r) {
+  return list_nodes(conn, r, std::chrono::milliseconds{unjudged});
+}
+
+std::vector<node_record> list_nodes(pqxx::connection& conn, role r,
+                                    std::chrono::milliseconds unhealthy) {
   pqxx::read_transaction tx{conn};
   return to_records(tx.exec_params(std::string{select_nodes_sql}
                                      + "WHERE role = $2 ORDER BY node_id",
-                                   unjudged, role));
-}
-
-std::vector<node_record> list_nodes(pqxx::connection& conn, role r) {
-  return list_nodes(conn, std::string{to_string(r)});
+                                   static_cast<int64_t>(unhealthy.count()),
+                                   to_string(r)));
 }
 
 std::vector<node_record> list_nodes(pqxx::connection& conn,

@@ -13,17 +13,17 @@
 
 namespace mc {
 
-/// A node as it is recorded in the `nodes` table. `role` and `state` hold
-/// the stored text of `mc::role` and `node_state` (see their `to_string`).
+/// A node as it is recorded in the `nodes` table (which holds the text
+/// forms of `role` and `state`, see their `to_string`).
 struct node_record {
   std::string node_id;
-  std::string role;
+  mc::role role = role::coreapp;
   std::string host;
   int caf_port = 0;
   int http_port = 0;
   int pid = 0;
   std::string version;
-  std::string state;
+  node_state state = node_state::starting;
   /// Milliseconds since the node's last heartbeat, by the database clock.
   int64_t heartbeat_age_ms = 0;
   /// Whether the node is live by `mc_node_live` (schema/003_rules.sql);
@@ -37,17 +37,18 @@ void register_node(pqxx::connection& conn, const node_record& self);
 /// Refreshes the heartbeat and the self-reported state of `node_id`.
 /// Returns false when the row is gone (someone removed the node).
 bool heartbeat_node(pqxx::connection& conn, const std::string& node_id,
-                    const std::string& state);
+                    node_state state);
 
 /// All registered nodes, ordered by id.
 std::vector<node_record> list_nodes(pqxx::connection& conn);
 
-/// The nodes of one role, ordered by id.
-std::vector<node_record> list_nodes(pqxx::connection& conn,
-                                    const std::string& role);
-
 /// The nodes of role `r`, ordered by id.
 std::vector<node_record> list_nodes(pqxx::connection& conn, role r);
+
+/// The nodes of role `r`, ordered by id, each with `live` judged by the one
+/// liveness rule against `unhealthy`.
+std::vector<node_record> list_nodes(pqxx::connection& conn, role r,
+                                    std::chrono::milliseconds unhealthy);
 
 /// All registered nodes, ordered by id, each with `live` judged by the one
 /// liveness rule against `unhealthy` (the settings' unhealthy_interval).

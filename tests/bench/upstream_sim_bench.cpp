@@ -14,10 +14,10 @@
 
 #include <caf/all.hpp>
 
+#include "actors/lifecycle.hpp"
 #include "actors/protocol/register.hpp"
 #include "actors/protocol/upstream.hpp"
 #include "actors/sim/upstream_sim.hpp"
-#include "actors/lifecycle.hpp"
 
 using namespace mc;
 

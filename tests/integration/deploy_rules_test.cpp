@@ -65,12 +65,12 @@ TEST_CASE("cluster_status shows each node with liveness, shards and the lease") 
   apply_migrations(c, MC_SOURCE_DIR "/schema");
   node_record n;
   n.node_id = "c1";
-  n.role = to_string(role::coreapp);
+  n.role = role::coreapp;
   n.host = "127.0.0.1";
   n.caf_port = 1;
   n.pid = 1;
   n.version = "test";
-  n.state = to_string(node_state::active);
+  n.state = node_state::active;
   register_node(c, n);
   n.node_id = "c2";
   register_node(c, n);

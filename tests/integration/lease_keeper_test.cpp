@@ -7,13 +7,13 @@
 #include <caf/all.hpp>
 #include <pqxx/pqxx>
 
-#include "actors/master/lease_keeper.hpp"
 #include "actors/lifecycle.hpp"
+#include "actors/master/lease_keeper.hpp"
+#include "actors/protocol/register.hpp"
 #include "runtime/store/master_lease.hpp"
 #include "runtime/store/migrations.hpp"
 #include "support/processes.hpp"
 #include "support/test_db.hpp"
-#include "actors/protocol/register.hpp"
 
 /// The lease keeper against a real database: the lease is held for the
 /// supervisor's sake, so it is given up as soon as the supervisor ends.

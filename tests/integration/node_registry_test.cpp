@@ -16,32 +16,32 @@ TEST_CASE("nodes register, heartbeat, age and stop") {
   apply_migrations(c, MC_SOURCE_DIR "/schema");
   node_record n;
   n.node_id = "c1";
-  n.role = "coreapp";
+  n.role = role::coreapp;
   n.host = "127.0.0.1";
   n.caf_port = 4000;
   n.pid = 42;
   n.version = "test";
-  n.state = "standby";
+  n.state = node_state::standby;
   register_node(c, n);
   auto all = list_nodes(c);
   REQUIRE(all.size() == 1);
   CHECK(all[0].caf_port == 4000);
-  CHECK(all[0].state == "standby");
+  CHECK(all[0].state == node_state::standby);
   CHECK(all[0].heartbeat_age_ms < 1000);
   // A node that stops heartbeating ages; it does not vanish.
   std::this_thread::sleep_for(std::chrono::milliseconds{300});
-  CHECK(list_nodes(c, "coreapp")[0].heartbeat_age_ms >= 250);
-  CHECK(heartbeat_node(c, "c1", "active"));
-  auto fresh = list_nodes(c, "coreapp")[0];
+  CHECK(list_nodes(c, role::coreapp)[0].heartbeat_age_ms >= 250);
+  CHECK(heartbeat_node(c, "c1", node_state::active));
+  auto fresh = list_nodes(c, role::coreapp)[0];
   CHECK(fresh.heartbeat_age_ms < 250);
-  CHECK(fresh.state == "active");
-  CHECK(list_nodes(c, "master").empty());
+  CHECK(fresh.state == node_state::active);
+  CHECK(list_nodes(c, role::master).empty());
   // Re-registering after a restart updates the row in place.
   n.caf_port = 4001;
   register_node(c, n);
   CHECK(list_nodes(c).size() == 1);
   CHECK(list_nodes(c)[0].caf_port == 4001);
   mark_stopped(c, "c1");
-  CHECK(list_nodes(c)[0].state == "stopped");
-  CHECK_FALSE(heartbeat_node(c, "nobody", "x"));
+  CHECK(list_nodes(c)[0].state == node_state::stopped);
+  CHECK_FALSE(heartbeat_node(c, "nobody", node_state::active));
 }

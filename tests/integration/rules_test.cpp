@@ -54,12 +54,12 @@ struct frozen_clock_db {
   void add_node(const std::string& id, node_state state) {
     node_record n;
     n.node_id = id;
-    n.role = to_string(role::coreapp);
+    n.role = role::coreapp;
     n.host = "127.0.0.1";
     n.caf_port = 1;
     n.pid = 1;
     n.version = "test";
-    n.state = to_string(state);
+    n.state = state;
     register_node(conn, n);
   }
 };
@@ -92,7 +92,7 @@ TEST_CASE("a node is live until its heartbeat is exactly the threshold old") {
   CHECK_FALSE(at_threshold[0].live);
   CHECK(list_nodes(m.conn, milliseconds{501})[0].live);
   // A heartbeat makes it young again.
-  CHECK(heartbeat_node(m.conn, "c1", to_string(node_state::active)));
+  CHECK(heartbeat_node(m.conn, "c1", node_state::active));
   CHECK(count_live_nodes(m.conn, role::coreapp, milliseconds{500}) == 1);
   auto per_role = live_nodes_per_role(m.conn, milliseconds{500});
   REQUIRE(per_role.size() == 1);
@@ -104,7 +104,7 @@ TEST_CASE("a stopped node is never live, however fresh its heartbeat") {
   frozen_clock_db m;
   m.add_node("c1", node_state::standby);
   mark_stopped(m.conn, "c1");
-  CHECK(list_nodes(m.conn)[0].state == "stopped");
+  CHECK(list_nodes(m.conn)[0].state == node_state::stopped);
   CHECK(count_live_nodes(m.conn, role::coreapp, milliseconds{60000}) == 0);
   CHECK(live_nodes_per_role(m.conn, milliseconds{60000}).empty());
 }

@@ -82,10 +82,10 @@ public:
                    int64_t heartbeat_age_ms = 0) {
     node_record n;
     n.node_id = id;
-    n.role = "coreapp";
+    n.role = role::coreapp;
     n.host = host;
     n.caf_port = port;
-    n.state = "running";
+    n.state = node_state::active;
     n.heartbeat_age_ms = heartbeat_age_ms;
     nodes.push_back(std::move(n));
   }
@@ -93,10 +93,10 @@ public:
   void add_webapp(const std::string& id, const std::string& host, int port) {
     node_record n;
     n.node_id = id;
-    n.role = "webapp";
+    n.role = role::webapp;
     n.host = host;
     n.caf_port = port;
-    n.state = "serving";
+    n.state = node_state::serving;
     webapp_nodes.push_back(std::move(n));
   }
 
@@ -146,13 +146,25 @@ public:
 
   // -- cluster_store ---------------------------------------------------------
 
-  std::vector<node_record> coreapps() override {
+  std::vector<node_record>
+  coreapps(std::chrono::milliseconds unhealthy) override {
     ++coreapps_calls;
-    return nodes;
+    return judged(nodes, unhealthy);
   }
 
-  std::vector<node_record> webapps() override {
-    return webapp_nodes;
+  std::vector<node_record>
+  webapps(std::chrono::milliseconds unhealthy) override {
+    return judged(webapp_nodes, unhealthy);
+  }
+
+  /// `rows` with `live` set as mc_node_live (schema/003_rules.sql) sets it:
+  /// not stopped and a heartbeat younger than `unhealthy`.
+  static std::vector<node_record>
+  judged(std::vector<node_record> rows, std::chrono::milliseconds unhealthy) {
+    for (auto& n : rows)
+      n.live = n.state != node_state::stopped
+               && n.heartbeat_age_ms < unhealthy.count();
+    return rows;
   }
 
   shard_table load_table() override {

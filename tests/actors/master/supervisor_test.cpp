@@ -11,13 +11,13 @@
 
 #include <caf/all.hpp>
 
-#include "support/fake_cluster_store.hpp"
+#include "actors/lifecycle.hpp"
 #include "actors/master/lease_keeper.hpp"
 #include "actors/master/lease_view.hpp"
-#include "actors/lifecycle.hpp"
 #include "actors/master/supervisor.hpp"
 #include "actors/protocol/errors.hpp"
 #include "actors/protocol/register.hpp"
+#include "support/fake_cluster_store.hpp"
 
 /// Deterministic scenarios for the supervisor (the primary master's actor):
 /// first placement, failover on a frozen or crashed owner, fencing by the

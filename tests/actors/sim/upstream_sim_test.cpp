@@ -7,12 +7,12 @@
 
 #include <caf/all.hpp>
 
+#include "actors/lifecycle.hpp"
 #include "actors/protocol/errors.hpp"
 #include "actors/protocol/register.hpp"
 #include "actors/protocol/upstream.hpp"
 #include "actors/sim/upstream_sim.hpp"
 #include "runtime/shard_hash.hpp"
-#include "actors/lifecycle.hpp"
 
 using namespace mc;
 using namespace std::chrono_literals;

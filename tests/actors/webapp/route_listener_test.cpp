@@ -8,8 +8,8 @@
 #include <caf/all.hpp>
 
 #include "actors/lifecycle.hpp"
-#include "actors/webapp/route_listener.hpp"
 #include "actors/protocol/register.hpp"
+#include "actors/webapp/route_listener.hpp"
 
 /// Deterministic scenarios for a webapp's route listener: pushed maps are
 /// ordered by version, a hold outranks a read of the same map until its
