@@ -348,7 +348,7 @@ TEST_CASE_FIXTURE(fixture, "re-activation: same epoch no-op, older refused, "
   CHECK(w().commits.size() == 3);
 }
 
-// Regression (was a bug, now fixed; actors/coreapp_node.cpp:62-65, the attach_functor): it iterates
+// Regression (was a bug, now fixed; the exit hook that coreapp_node() attaches): it iterated
 // `self->state.shards` when the node exits, but CAF 0.17 runs attached
 // functors from cleanup(), after scheduled_actor::finalize() has called
 // on_exit(), which destroys a stateful actor's state (stateful_actor.hpp:
