@@ -1,3 +1,6 @@
+#include <future>
+#include <memory>
+
 #include <caf/all.hpp>
 #include <caf/io/middleman.hpp>
 #include <pqxx/pqxx>
@@ -6,6 +9,7 @@
 #include "actors/coreapp/db_writer.hpp"
 #include "actors/coreapp/webhook_dispatcher.hpp"
 #include "actors/lifecycle.hpp"
+#include "actors/remote_connector.hpp"
 #include "runtime/log.hpp"
 #include "runtime/roles/node_config.hpp"
 #include "runtime/roles/node_runtime.hpp"
@@ -14,6 +18,32 @@
 namespace mc {
 
 namespace {
+
+/// How long one connection attempt to a registered upstream may take: a
+/// frozen upstream accepts TCP but never finishes the handshake, and this
+/// runs on the heartbeat thread, which must keep beating.
+constexpr auto upstream_connect_timeout = std::chrono::milliseconds{1000};
+
+/// Resolves `host:port` through the one remote connector (the middleman
+/// actor, with a timeout) from a short-lived actor, and waits for it: the
+/// role's thread is no actor, but the way to reach the peer stays the same.
+caf::actor connect_once(caf::actor_system& sys, const std::string& host,
+                        uint16_t port) {
+  auto found = std::make_shared<std::promise<caf::actor>>();
+  auto result = found->get_future();
+  auto connect = middleman_connector(upstream_connect_timeout);
+  sys.spawn([=](caf::event_based_actor* self) {
+    connect(self, host, port, [=](caf::actor handle) {
+      found->set_value(std::move(handle));
+      self->quit();
+    });
+  });
+  // The connector answers within its timeout; the margin covers scheduling.
+  if (result.wait_for(2 * upstream_connect_timeout)
+      != std::future_status::ready)
+    return {};
+  return result.get();
+}
 
 /// Finds the upstream in the registry and connects to it; retries until
 /// it is there or the node is asked to stop.
@@ -27,12 +57,11 @@ caf::actor connect_upstream(caf::actor_system& sys, const options& opts,
     for (auto& n : sims) {
       if (n.state == node_state::stopped)
         continue;
-      auto h = sys.middleman().remote_actor(n.host,
-                                            static_cast<uint16_t>(n.caf_port));
+      auto h = connect_once(sys, n.host, static_cast<uint16_t>(n.caf_port));
       if (h) {
         log_info(opts.node_id, "connected to upstream ", n.node_id, " at ",
                  n.host, ":", n.caf_port);
-        return *h;
+        return h;
       }
     }
     if (!said) {
