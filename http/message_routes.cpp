@@ -20,6 +20,13 @@ namespace {
 /// Outcome of one attempt to hand a message to its shard.
 enum class attempt_result { accepted, retry_elsewhere, owner_unreachable, failed };
 
+/// One attempt's outcome and, unless accepted, what the client is told if
+/// it is the last one.
+struct attempt {
+  attempt_result result = attempt_result::failed;
+  api_error error{};
+};
+
 /// Maps a shard's error to the On-Prem error the client sees.
 api_error to_api_error(const caf::error& err, int32_t shard) {
   auto s = std::to_string(shard);
@@ -43,9 +50,9 @@ api_error to_api_error(const caf::error& err, int32_t shard) {
   return make_api_error(codes::not_ready, "shard " + s + " is unreachable");
 }
 
-attempt_result try_send(webapp_context& ctx, const shard_route& route,
-                        const std::string& id, const send_request& msg,
-                        std::chrono::milliseconds timeout, api_error& error) {
+attempt try_send(webapp_context& ctx, const shard_route& route,
+                 const std::string& id, const send_request& msg,
+                 std::chrono::milliseconds timeout) {
   auto done = std::make_shared<std::promise<send_outcome>>();
   auto outcome = done->get_future();
   send_job job{send_item{route.shard, route.epoch, id, msg.to, msg.body},
@@ -55,23 +62,23 @@ attempt_result try_send(webapp_context& ctx, const shard_route& route,
   // The gateway always answers (reply, error, node down or its timeout);
   // the extra second only guards against a stopped actor system.
   if (outcome.wait_for(timeout + std::chrono::seconds{1})
-      != std::future_status::ready) {
-    error = make_api_error(codes::not_ready, "shard did not answer in time");
-    return attempt_result::failed;
-  }
+      != std::future_status::ready)
+    return {attempt_result::failed,
+            make_api_error(codes::not_ready, "shard did not answer in time")};
   auto r = outcome.get();
   if (r.accepted)
-    return attempt_result::accepted;
+    return {attempt_result::accepted, {}};
   auto& err = r.error;
-  error = to_api_error(err, route.shard);
+  auto error = to_api_error(err, route.shard);
   // Ownership moved or the owner died: retry on the new owner with the
   // same id (the insert is idempotent on it).
   if (err == caf::sec::request_receiver_down
       || err == caf::exit_reason::remote_link_unreachable)
-    return attempt_result::owner_unreachable;
+    return {attempt_result::owner_unreachable, std::move(error)};
   bool moved = is(err, mc_errc::not_owner) || is(err, mc_errc::stale_epoch)
                || is(err, mc_errc::resharding);
-  return moved ? attempt_result::retry_elsewhere : attempt_result::failed;
+  return {moved ? attempt_result::retry_elsewhere : attempt_result::failed,
+          std::move(error)};
 }
 
 void send_message(webapp_context& ctx, const httplib::Request& req,
@@ -115,11 +122,12 @@ void send_message(webapp_context& ctx, const httplib::Request& req,
     }
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
       deadline - now);
-    auto r = try_send(ctx, *route, id, msg, left, error);
+    auto [r, last_error] = try_send(ctx, *route, id, msg, left);
     if (r == attempt_result::accepted) {
       reply_json(res, 201, send_response_json(id));
       return;
     }
+    error = std::move(last_error);
     if (r == attempt_result::failed)
       break;
     if (r == attempt_result::owner_unreachable) {
