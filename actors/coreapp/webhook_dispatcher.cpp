@@ -15,13 +15,12 @@ namespace mc {
 
 webhook_dispatcher_state::~webhook_dispatcher_state() = default;
 
-bool post_webhook(const std::string& url, const std::string& body,
-                  std::chrono::milliseconds timeout, std::string& error) {
+std::optional<std::string> post_webhook(const std::string& url,
+                                        const std::string& body,
+                                        std::chrono::milliseconds timeout) {
   auto scheme_end = url.find("://");
-  if (scheme_end == std::string::npos) {
-    error = "webhook url has no scheme";
-    return false;
-  }
+  if (scheme_end == std::string::npos)
+    return "webhook url has no scheme";
   auto path_start = url.find('/', scheme_end + 3);
   auto base = url.substr(0, path_start);
   auto path = path_start == std::string::npos ? "/" : url.substr(path_start);
@@ -30,15 +29,11 @@ bool post_webhook(const std::string& url, const std::string& body,
   cli.set_read_timeout(timeout);
   cli.set_write_timeout(timeout);
   auto res = cli.Post(path.c_str(), body, "application/json");
-  if (!res) {
-    error = "webhook unreachable: " + httplib::to_string(res.error());
-    return false;
-  }
-  if (res->status != 200) {
-    error = "webhook answered " + std::to_string(res->status);
-    return false;
-  }
-  return true;
+  if (!res)
+    return "webhook unreachable: " + httplib::to_string(res.error());
+  if (res->status != 200)
+    return "webhook answered " + std::to_string(res->status);
+  return std::nullopt;
 }
 
 namespace {
@@ -68,10 +63,10 @@ bool dispatch_once(self_ptr self, const std::vector<int32_t>& shards) {
   }
   if (ids.empty())
     return false;
-  std::string error;
   auto body = webhook_body(statuses, messages);
-  if (post_webhook(settings.webhook_url, body, std::chrono::seconds{5},
-                   error)) {
+  auto error = post_webhook(settings.webhook_url, body,
+                            std::chrono::seconds{5});
+  if (!error) {
     delete_callbacks(db(self), ids);
     st.delivered += ids.size();
     return ids.size() == static_cast<size_t>(st.cfg.batch);
@@ -79,7 +74,7 @@ bool dispatch_once(self_ptr self, const std::vector<int32_t>& shards) {
   ++st.failed_posts;
   auto delay = callback_backoff_ms(settings, max_attempts + 1);
   log_error(st.cfg.node_id, "webhook delivery of ", ids.size(),
-            " callbacks failed (", error, "); retrying in ", delay, " ms");
+            " callbacks failed (", *error, "); retrying in ", delay, " ms");
   retry_callbacks(db(self), ids, delay);
   return false;
 }

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include <caf/actor.hpp>
@@ -41,8 +42,10 @@ caf::behavior webhook_dispatcher(
   caf::stateful_actor<webhook_dispatcher_state>* self,
   webhook_dispatcher_config cfg);
 
-/// Posts `body` to `url`; true on HTTP 200. Exposed for tests.
-bool post_webhook(const std::string& url, const std::string& body,
-                  std::chrono::milliseconds timeout, std::string& error);
+/// Posts `body` to `url`: nullopt when the webhook answered 200, else why
+/// not (for the log). Exposed for tests.
+std::optional<std::string> post_webhook(const std::string& url,
+                                        const std::string& body,
+                                        std::chrono::milliseconds timeout);
 
 } // namespace mc
