@@ -6,9 +6,9 @@
 ///
 ///   round sees reshard_to = n
 ///     begin_reshard   push the map with every shard held  --> webapps hold
-///        | every webapp answered (or push_wait)                new sends
+///        | every webapp answered (or hold_push)               new sends
 ///     drain           deactivate every owned shard        --> nodes drain
-///        | every node answered (or deactivate_wait)            and stop
+///        | every node answered (or deactivate_reply)          and stop
 ///     finish_reshard  commit_reshard: count, map, epochs, re-homed work
 ///        |                                                     (one tx)
 ///     place_shards    CAS each shard to a live coreapp, push (held while
@@ -38,16 +38,13 @@ namespace mc::supervision {
 
 namespace {
 
-constexpr auto push_wait = timeouts::hold_push;
-constexpr auto hold_limit = timeouts::hold;
-
 /// The map as the webapps should route by it now: shards that drain or
 /// activate are held.
 map_update current_map(self_ptr self) {
   auto& st = self->state;
   map_update out;
   out.shards = st.table.shards;
-  out.hold_ms = hold_limit.count();
+  out.hold_ms = timeouts::hold.count();
   for (auto& slot : st.table.slots) {
     route_entry r{slot.shard_id, slot.epoch, slot.owner, slot.host,
                   static_cast<uint16_t>(slot.caf_port)};
@@ -70,7 +67,7 @@ void activate(self_ptr self, int32_t shard, const std::string& owner,
   auto& st = self->state;
   st.activating.insert(shard);
   auto started = now(self);
-  self->request(st.coreapps[owner].handle, activate_wait,
+  self->request(st.coreapps[owner].handle, timeouts::activate_reply,
                 activate_atom::value, shard, epoch, st.table.shards,
                 st.account)
     .then(
@@ -140,8 +137,8 @@ void drain(self_ptr self, int32_t shards) {
     if (slot.owner.empty() || i == st.coreapps.end() || !i->second.handle)
       continue; // nobody serves it; the commit fences any straggler
     ++*pending;
-    self->request(i->second.handle, deactivate_wait, deactivate_atom::value,
-                  slot.shard_id, slot.epoch)
+    self->request(i->second.handle, timeouts::deactivate_reply,
+                  deactivate_atom::value, slot.shard_id, slot.epoch)
       .then([=](caf::ok_atom) { one_done(); },
             [=](const caf::error&) { one_done(); });
   }
@@ -155,7 +152,8 @@ void push_map(self_ptr self) {
   auto& st = self->state;
   if (!acting(self))
     return;
-  st.webapps.push(self, current_map(self), st.master_epoch, push_wait);
+  st.webapps.push(self, current_map(self), st.master_epoch,
+                  timeouts::hold_push);
 }
 
 void place_shards(self_ptr self) {
@@ -236,11 +234,13 @@ void begin_reshard(self_ptr self, int32_t shards) {
              st.table.shards, " to ", shards, ": draining every shard");
   auto master_epoch = st.master_epoch;
   // Webapps hold new sends first, so nothing new reaches a draining shard.
-  st.webapps.push(self, current_map(self), master_epoch, push_wait, [=] {
+  auto then_drain = [=] {
     if (self->state.master_epoch == master_epoch && self->state.resharding
         && acting(self))
       drain(self, shards);
-  });
+  };
+  st.webapps.push(self, current_map(self), master_epoch, timeouts::hold_push,
+                  then_drain);
 }
 
 } // namespace mc::supervision

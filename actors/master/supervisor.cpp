@@ -117,8 +117,8 @@ void stop_stale_shards(self_ptr self, const std::string& node,
              " on ", node);
     // A request, not a send: the node's answer must come back as a
     // response, or it lands here as an unexpected message.
-    self->request(handle, deactivate_wait, deactivate_atom::value, shard,
-                  epoch)
+    self->request(handle, timeouts::deactivate_reply, deactivate_atom::value,
+                  shard, epoch)
       .then([](caf::ok_atom) {}, [](const caf::error&) {});
   }
 }

@@ -17,14 +17,10 @@
 
 namespace mc::supervision {
 
-// -- waits --------------------------------------------------------------------
-// The budget and its rule (an outer wait exceeds every inner wait it
-// covers) are in actors/protocol/timeouts.hpp. The ping wait is the
-// configured unhealthy time (supervisor_config): a pong later than that is
-// no evidence of life.
-
-constexpr auto activate_wait = timeouts::activate_reply;
-constexpr auto deactivate_wait = timeouts::deactivate_reply;
+// Waits: the activate/deactivate replies and the map pushes use the budget
+// of actors/protocol/timeouts.hpp (an outer wait exceeds every inner wait
+// it covers). The ping wait is the configured unhealthy time
+// (supervisor_config): a pong later than that is no evidence of life.
 
 using self_ptr = caf::stateful_actor<supervisor_state>*;
 

@@ -9,6 +9,7 @@
 #include "runtime/store/migrations.hpp"
 #include "runtime/store/node_registry.hpp"
 #include "runtime/store/shard_map_store.hpp"
+#include "support/node_records.hpp"
 #include "support/test_db.hpp"
 
 using namespace mc;
@@ -63,14 +64,7 @@ TEST_CASE("cluster_status shows each node with liveness, shards and the lease") 
   test::scratch_db db{"deployrules"};
   pqxx::connection c{db.uri()};
   apply_migrations(c, MC_SOURCE_DIR "/schema");
-  node_record n;
-  n.node_id = "c1";
-  n.role = role::coreapp;
-  n.host = "127.0.0.1";
-  n.caf_port = 1;
-  n.pid = 1;
-  n.version = "test";
-  n.state = node_state::active;
+  auto n = test::coreapp_record("c1", node_state::active);
   register_node(c, n);
   n.node_id = "c2";
   register_node(c, n);

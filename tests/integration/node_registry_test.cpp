@@ -6,6 +6,7 @@
 
 #include "runtime/store/migrations.hpp"
 #include "runtime/store/node_registry.hpp"
+#include "support/node_records.hpp"
 #include "support/test_db.hpp"
 
 using namespace mc;
@@ -14,14 +15,7 @@ TEST_CASE("nodes register, heartbeat, age and stop") {
   test::scratch_db db{"nodes"};
   pqxx::connection c{db.uri()};
   apply_migrations(c, MC_SOURCE_DIR "/schema");
-  node_record n;
-  n.node_id = "c1";
-  n.role = role::coreapp;
-  n.host = "127.0.0.1";
-  n.caf_port = 4000;
-  n.pid = 42;
-  n.version = "test";
-  n.state = node_state::standby;
+  auto n = test::coreapp_record("c1", node_state::standby, 4000, 42);
   register_node(c, n);
   auto all = list_nodes(c);
   REQUIRE(all.size() == 1);

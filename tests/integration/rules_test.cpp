@@ -15,6 +15,7 @@
 #include "runtime/store/migrations.hpp"
 #include "runtime/store/node_registry.hpp"
 #include "runtime/store/shard_map_store.hpp"
+#include "support/node_records.hpp"
 #include "support/test_db.hpp"
 
 using namespace mc;
@@ -52,15 +53,7 @@ struct frozen_clock_db {
   }
 
   void add_node(const std::string& id, node_state state) {
-    node_record n;
-    n.node_id = id;
-    n.role = role::coreapp;
-    n.host = "127.0.0.1";
-    n.caf_port = 1;
-    n.pid = 1;
-    n.version = "test";
-    n.state = state;
-    register_node(conn, n);
+    register_node(conn, test::coreapp_record(id, state));
   }
 };
 
