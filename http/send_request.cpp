@@ -7,6 +7,7 @@
 #include <openssl/rand.h>
 
 #include "http/base64.hpp"
+#include "http/messages/message_document.hpp"
 
 namespace mc::http {
 
@@ -161,13 +162,10 @@ parse_send_request(std::string_view json) {
   auto body = parse_text(*text);
   if (auto err = std::get_if<api_error>(&body))
     return std::move(*err);
-  result.body = std::move(std::get<std::string>(body));
-  if (preview_url != nullptr) {
-    if (!preview_url->IsBool())
-      return invalid(std::string{"preview_url must be a boolean, got "}
-                     + json_kind(*preview_url));
-    result.preview_url = preview_url->GetBool();
-  }
+  if (preview_url != nullptr && !preview_url->IsBool())
+    return invalid(std::string{"preview_url must be a boolean, got "}
+                   + json_kind(*preview_url));
+  result.payload = message_document::of(doc, result.type);
   return result;
 }
 

@@ -14,9 +14,11 @@ struct send_request {
   /// The recipient, normalised to its digits ("+1 631-555-0000" becomes
   /// "16315550000"), so that routing and ordering see one form.
   std::string to;
-  /// The message text: valid UTF-8, 1 to `max_body_chars` code points.
-  std::string body;
-  bool preview_url = false;
+  /// The message type ("text" when the request named none).
+  std::string type = "text";
+  /// The message document as stored and sent upstream: every member of the
+  /// request but `to` (http/messages/message_document.hpp).
+  std::string payload;
 };
 
 /// Most code points a text body may have (On-Prem error 1001 beyond this).

@@ -54,13 +54,16 @@ std::string repeat(const std::string& s, size_t n) {
 TEST_CASE("a minimal and a full send request parse") {
   auto r = passes(R"({"to":"16315550000","text":{"body":"hi"}})");
   CHECK(r.to == "16315550000");
-  CHECK(r.body == "hi");
-  CHECK_FALSE(r.preview_url);
+  // The type is filled in, first.
+  CHECK(r.type == "text");
+  CHECK(r.payload == R"({"type":"text","text":{"body":"hi"}})");
   r = passes(R"({"recipient_type":"individual","to":"+1 (631) 555-0000",)"
              R"("type":"text","preview_url":true,"text":{"body":"a\nb\u00e9"}})");
   CHECK(r.to == "16315550000"); // normalised to digits
-  CHECK(r.body == "a\nb\xc3\xa9");
-  CHECK(r.preview_url);
+  // Everything but `to`, in request order after the type, compact UTF-8.
+  CHECK(r.payload
+        == "{\"type\":\"text\",\"recipient_type\":\"individual\","
+           "\"preview_url\":true,\"text\":{\"body\":\"a\\nb\xc3\xa9\"}}");
 }
 
 TEST_CASE("missing fields give 1008 with the field name") {
@@ -132,7 +135,8 @@ TEST_CASE("unknown and duplicate fields are refused") {
 TEST_CASE("the body length is counted in code points, not bytes") {
   const std::string emoji = "\xf0\x9f\x98\x80"; // U+1F600, 4 bytes
   auto ok = passes(with_body(repeat(emoji, 4096)));
-  CHECK(ok.body.size() == 4096 * 4);
+  CHECK(ok.payload == R"({"type":"text","text":{"body":")" + repeat(emoji, 4096)
+                        + R"("}})");
   check_error(with_body(repeat(emoji, 4097)), 1001,
               "text.body is longer than 4096 characters");
   CHECK(fails(with_body(repeat(emoji, 4097))).title == "Message too long");
@@ -221,7 +225,7 @@ TEST_CASE("random bytes never crash the parser") {
     auto r = parse_send_request(s);
     if (auto ok = std::get_if<send_request>(&r)) {
       CHECK_FALSE(ok->to.empty());
-      CHECK_FALSE(ok->body.empty());
+      CHECK_FALSE(ok->payload.empty());
     } else {
       CHECK(std::get<api_error>(r).http_status == 400);
     }
