@@ -1,5 +1,7 @@
 #include "http/tuned_server.hpp"
 
+#include "http/request_guard.hpp"
+
 #include <dirent.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -70,10 +72,11 @@ int bind_tuned(httplib::Server& srv, const std::string& host, int port,
   const size_t threads = t.threads > 0 ? static_cast<size_t>(t.threads) : 1;
   srv.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   srv.set_keep_alive_max_count(t.keep_alive_max);
-  srv.set_keep_alive_timeout(t.read_timeout_s);
+  srv.set_keep_alive_timeout(t.keep_alive_timeout_s);
   srv.set_read_timeout(t.read_timeout_s, 0);
   srv.set_write_timeout(t.read_timeout_s, 0);
   srv.set_payload_max_length(t.payload_max);
+  srv.set_pre_routing_handler(request_guard{t.payload_max, t.header_count_max});
   // Nagle plus the client's delayed ACK costs ~40 ms per small response.
   // Accepted sockets inherit TCP_NODELAY from the listening socket.
   srv.set_tcp_nodelay(true);

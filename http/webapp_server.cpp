@@ -28,17 +28,24 @@ webapp_server::webapp_server(webapp_context& ctx) : ctx_(ctx) {
   });
   srv_.set_error_handler([](const httplib::Request& req,
                             httplib::Response& res) {
-    // Only fill in bodies httplib left empty (unknown routes, 413...).
-    if (!res.body.empty())
+    // Only fill in bodies httplib left empty (unknown routes, 413...);
+    // the request guard's refusals come with a content provider.
+    if (!res.body.empty() || res.content_length_ > 0)
       return;
     if (res.status == 404)
       reply_error(res, make_api_error(codes::not_found,
                                       "no route " + req.method + " "
                                         + req.path));
     else if (res.status == 400)
+      // httplib answers 400 for a bad request line, a header line over
+      // 8192 bytes and a body that does not match its framing alike.
       reply_error(res, make_api_error(codes::invalid_parameter,
-                                      "malformed HTTP request (a POST needs "
-                                      "a body or Content-Length: 0)"));
+                                      "malformed HTTP request: the request "
+                                      "line or a header is not valid (a "
+                                      "header line is limited to 8192 "
+                                      "bytes), or the body does not match "
+                                      "its framing (a POST needs a body or "
+                                      "Content-Length: 0)"));
     else if (res.status == 413)
       reply_error(res, make_api_error(codes::invalid_parameter,
                                       "request body is too large", 413));
