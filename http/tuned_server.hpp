@@ -37,8 +37,10 @@ struct server_tuning {
   /// sends one header line every few seconds is only stopped by the front.
   int read_timeout_s = 5;
   /// An idle keep-alive connection (which holds a pool thread) is closed
-  /// after this many seconds.
-  int keep_alive_timeout_s = 10;
+  /// after this many seconds; stop() also waits for idle connections that
+  /// long. The front reopens the idle connections a webapp closed, and
+  /// resends a request that met a closing one (retry-on empty-response).
+  int keep_alive_timeout_s = 2;
 };
 
 /// Applies the tuning (thread pool through new_task_queue, keep-alive count,
