@@ -76,7 +76,14 @@ int bind_tuned(httplib::Server& srv, const std::string& host, int port,
   srv.set_read_timeout(t.read_timeout_s, 0);
   srv.set_write_timeout(t.read_timeout_s, 0);
   srv.set_payload_max_length(t.payload_max);
-  srv.set_pre_routing_handler(request_guard{t.payload_max, t.header_count_max});
+  srv.set_pre_routing_handler(
+    [guard = request_guard{t.payload_max, t.header_count_max},
+     next = t.pre_routing](const httplib::Request& req, httplib::Response& res) {
+      auto verdict = guard(req, res);
+      if (verdict == httplib::Server::HandlerResponse::Unhandled && next)
+        return next(req, res);
+      return verdict;
+    });
   // Nagle plus the client's delayed ACK costs ~40 ms per small response.
   // Accepted sockets inherit TCP_NODELAY from the listening socket.
   srv.set_tcp_nodelay(true);

@@ -41,6 +41,9 @@ struct server_tuning {
   /// long. The front reopens the idle connections a webapp closed, and
   /// resends a request that met a closing one (retry-on empty-response).
   int keep_alive_timeout_s = 2;
+  /// The server's own pre-routing handler, run after the request guard has
+  /// let the request through (httplib holds only one).
+  httplib::Server::HandlerWithResponse pre_routing;
 };
 
 /// Applies the tuning (thread pool through new_task_queue, keep-alive count,

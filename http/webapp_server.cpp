@@ -1,5 +1,6 @@
 #include "http/webapp_server.hpp"
 
+#include "http/request_normaliser.hpp"
 #include "http/tuned_server.hpp"
 #include "runtime/log.hpp"
 
@@ -37,15 +38,13 @@ webapp_server::webapp_server(webapp_context& ctx) : ctx_(ctx) {
                                       "no route " + req.method + " "
                                         + req.path));
     else if (res.status == 400)
-      // httplib answers 400 for a bad request line, a header line over
-      // 8192 bytes and a body that does not match its framing alike.
+      // httplib answers 400 for a bad request line and a header line over
+      // 8192 bytes alike (a POST without a length is normalised).
       reply_error(res, make_api_error(codes::invalid_parameter,
                                       "malformed HTTP request: the request "
                                       "line or a header is not valid (a "
                                       "header line is limited to 8192 "
-                                      "bytes), or the body does not match "
-                                      "its framing (a POST needs a body or "
-                                      "Content-Length: 0)"));
+                                      "bytes)"));
     else if (res.status == 413)
       reply_error(res, make_api_error(codes::invalid_parameter,
                                       "request body is too large", 413));
@@ -58,6 +57,8 @@ webapp_server::webapp_server(webapp_context& ctx) : ctx_(ctx) {
 int webapp_server::bind(const std::string& host, int port, int threads) {
   server_tuning t;
   t.threads = threads;
+  // After the tuned server's request guard: one pre-routing handler.
+  t.pre_routing = request_normaliser::handler();
   return bind_tuned(srv_, host, port, t);
 }
 
