@@ -11,6 +11,8 @@
 #include <cstddef>
 #include <string>
 
+#include <functional>
+
 #include <httplib.h>
 
 namespace mc::http {
@@ -41,23 +43,26 @@ struct server_tuning {
   /// long. The front reopens the idle connections a webapp closed, and
   /// resends a request that met a closing one (retry-on empty-response).
   int keep_alive_timeout_s = 2;
-  /// The server's own pre-routing handler, run after the request guard has
-  /// let the request through (httplib holds only one).
-  httplib::Server::HandlerWithResponse pre_routing;
+  /// Runs after the request guard passed a request, before its route is
+  /// matched (httplib keeps one pre-routing handler, so the server's own
+  /// normalisation is chained here instead of replacing the guard).
+  std::function<httplib::Server::HandlerResponse(const httplib::Request &,
+                                                 httplib::Response &)>
+      pre_routing;
 };
 
 /// Applies the tuning (thread pool through new_task_queue, keep-alive count,
 /// TCP_NODELAY, payload limit, timeouts, the request guard of
 /// `request_guard.hpp` as the pre-routing handler) and binds; returns the
 /// bound port (0 on failure). `port` 0 picks a free port.
-int bind_tuned(httplib::Server& srv, const std::string& host, int port,
-               const server_tuning& t);
+int bind_tuned(httplib::Server &srv, const std::string &host, int port,
+               const server_tuning &t);
 
 /// Runs the accept loop (blocks until srv.stop()).
 ///
 /// httplib 0.11 ignores a stop() that comes before the loop has started, so
 /// a caller that may stop early must first wait for `srv.is_running()`.
-bool listen_tuned(httplib::Server& srv);
+bool listen_tuned(httplib::Server &srv);
 
 /// Raises the backlog of every listening TCP socket of this process bound to
 /// `port`; returns how many sockets were changed. Used by `bind_tuned`.
