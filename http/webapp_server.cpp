@@ -1,5 +1,7 @@
 #include "http/webapp_server.hpp"
 
+#include "http/contact_routes.hpp"
+#include "http/stats_routes.hpp"
 #include "http/tuned_server.hpp"
 #include "runtime/log.hpp"
 
@@ -10,6 +12,10 @@ webapp_server::webapp_server(webapp_context& ctx) : ctx_(ctx) {
   add_message_routes(srv_, ctx_);
   add_admin_routes(srv_, ctx_);
   add_account_routes(srv_, ctx_);
+  add_stats_routes(srv_, ctx_);
+  add_contact_routes(srv_, ctx_);
+  ctx_.web_metrics = std::make_shared<request_metrics>();
+  ctx_.web_metrics->install(srv_);
   srv_.set_exception_handler([this](const httplib::Request& req,
                                     httplib::Response& res,
                                     std::exception_ptr ep) {
