@@ -83,9 +83,20 @@ cacheable(const std::map<std::string, contact_check>& checks) {
   return rows;
 }
 
+/// Background checks running at most at once: each is a thread, and a
+/// flood of no_wait requests must not become a flood of threads. Numbers
+/// not checked for that reason stay "processing" and are checked when
+/// asked again.
+constexpr int max_background_checks = 8;
+
 /// Checks `misses` off the HTTP thread and caches the answers.
 void check_in_background(webapp_context& ctx,
                          std::vector<std::string> misses) {
+  static std::atomic<int> running{0};
+  if (running.fetch_add(1) >= max_background_checks) {
+    running.fetch_sub(1);
+    return;
+  }
   auto routes = ctx.routes;
   auto db = ctx.db;
   auto node_id = ctx.node_id;
@@ -99,6 +110,7 @@ void check_in_background(webapp_context& ctx,
     } catch (const std::exception& e) {
       log_error(node_id, "background contact check failed: ", e.what());
     }
+    running.fetch_sub(1);
   });
 }
 

@@ -11,6 +11,10 @@ namespace {
 /// When the request on this thread started: httplib runs a request's
 /// pre-routing handler, route and logger on one thread, one after another.
 thread_local std::chrono::steady_clock::time_point request_started;
+/// Whether the pre-routing handler ran for the request being logged: a
+/// request httplib refuses before routing (malformed, too large) is logged
+/// without it, and must neither use a stale start nor lower in_flight_.
+thread_local bool request_timed = false;
 
 } // namespace
 
@@ -22,14 +26,19 @@ void request_metrics::install(httplib::Server& srv) {
   srv.set_pre_routing_handler([this](const httplib::Request&,
                                      httplib::Response&) {
     request_started = std::chrono::steady_clock::now();
+    request_timed = true;
     in_flight_.fetch_add(1, std::memory_order_relaxed);
     return httplib::Server::HandlerResponse::Unhandled;
   });
   srv.set_logger([this](const httplib::Request& req,
                         const httplib::Response& res) {
-    auto took = std::chrono::duration_cast<std::chrono::microseconds>(
-      std::chrono::steady_clock::now() - request_started);
-    in_flight_.fetch_sub(1, std::memory_order_relaxed);
+    std::chrono::microseconds took{0};
+    if (request_timed) {
+      took = std::chrono::duration_cast<std::chrono::microseconds>(
+        std::chrono::steady_clock::now() - request_started);
+      in_flight_.fetch_sub(1, std::memory_order_relaxed);
+      request_timed = false;
+    }
     record(req.method, req.path, res.status, took);
   });
 }
