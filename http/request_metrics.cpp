@@ -22,14 +22,13 @@ request_metrics::request_metrics()
   : started_(std::chrono::steady_clock::now()) {
 }
 
+void request_metrics::started() {
+  request_started = std::chrono::steady_clock::now();
+  request_timed = true;
+  in_flight_.fetch_add(1, std::memory_order_relaxed);
+}
+
 void request_metrics::install(httplib::Server& srv) {
-  srv.set_pre_routing_handler([this](const httplib::Request&,
-                                     httplib::Response&) {
-    request_started = std::chrono::steady_clock::now();
-    request_timed = true;
-    in_flight_.fetch_add(1, std::memory_order_relaxed);
-    return httplib::Server::HandlerResponse::Unhandled;
-  });
   srv.set_logger([this](const httplib::Request& req,
                         const httplib::Response& res) {
     std::chrono::microseconds took{0};

@@ -26,9 +26,14 @@ class request_metrics {
 public:
   request_metrics();
 
-  /// Times every request of `srv`: notes the start before routing and
-  /// records once the response is written (httplib's logger hook).
+  /// Records every request of `srv` once its response is written
+  /// (httplib's logger hook). The start is noted by `started()`, which the
+  /// server's pre-routing step must call: httplib keeps one pre-routing
+  /// handler, and the server owns it (http/tuned_server.hpp).
   void install(httplib::Server& srv);
+
+  /// Notes that a request starts on this thread (its route comes next).
+  void started();
 
   /// Records one finished request.
   void record(const std::string& method, const std::string& path, int status,

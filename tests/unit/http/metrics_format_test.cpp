@@ -175,6 +175,10 @@ TEST_CASE("request metrics time real requests through the server hooks") {
   httplib::Server srv;
   request_metrics m;
   m.install(srv);
+  srv.set_pre_routing_handler([&](const httplib::Request&, httplib::Response&) {
+    m.started();
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
   srv.Get("/v1/slow", [](const httplib::Request&, httplib::Response& res) {
     std::this_thread::sleep_for(std::chrono::milliseconds{30});
     res.set_content("ok", "text/plain");
