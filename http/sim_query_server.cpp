@@ -1,4 +1,5 @@
 #include "http/sim_query_server.hpp"
+#include "http/sim_contact_routes.hpp"
 
 #include "http/sim_rules_routes.hpp"
 
@@ -158,6 +159,8 @@ sim_query_server::~sim_query_server() {
 
 void sim_query_server::install_routes() {
   auto& svr = *server_;
+  if (directory_)
+    add_sim_contact_routes(svr, directory_);
   svr.Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
     res.set_content("ok", "text/plain");
   });

@@ -307,6 +307,8 @@ upstream_sim_actor::behavior_type
 upstream_sim(sim_ptr self, sim_config cfg, std::shared_ptr<sim_ledger> ledger) {
   auto& st = self->state;
   st.cfg = cfg;
+  if (!st.cfg.directory)
+    st.cfg.directory = std::make_shared<sim_directory>();
   st.ledger = std::move(ledger);
   // fault_gen_seen stays 0: requests made before the actor ran still apply.
   // Inbound ids must not repeat across simulator restarts: prefix them with
@@ -335,6 +337,10 @@ upstream_sim(sim_ptr self, sim_config cfg, std::shared_ptr<sim_ledger> ledger) {
     [self](submit_atom, const std::string& account, int32_t shard,
            int64_t epoch, const std::vector<upstream_message>& msgs) {
       return on_submit(self, account, shard, epoch, msgs);
+    },
+    [self](contacts_atom, const std::string&,
+           const std::vector<std::string>& numbers) {
+      return self->state.cfg.directory->check(numbers);
     },
     [self](sim_ack_atom, uint64_t token) { on_ack(self, token); },
     [self](caf::tick_atom) { on_tick(self); },
