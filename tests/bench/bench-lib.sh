@@ -56,6 +56,7 @@ bench_cluster() {
   pg_port="$(pick_free_port 23000 23999)"
   local base
   base="$("$root/deploy/pg-start" "$work/pg" "$pg_port")"
+  export PGPASSFILE="$work/pg/cluster.pgpass"
   psql "$base/postgres" -qAt -c "CREATE DATABASE bench" >/dev/null
   db="$base/bench"
   local http_port sim_port
