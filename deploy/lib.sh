@@ -137,3 +137,29 @@ live_nodes() {
     fi
   done
 }
+
+# Secrets of the local cluster, readable by its user only.
+MC_SECRETS="$MC_VAR/secrets"
+MC_TLS_DIR="$MC_VAR/tls"
+export MC_SECRETS MC_TLS_DIR
+
+# save_api_key KEY: writes the cluster's API key to var/secrets/api-key and
+# a curl header file var/secrets/api-key.header (both 0600), so that scripts
+# pass it as `curl -H @FILE` and no command line shows it.
+save_api_key() {
+  (
+    umask 077
+    mkdir -p "$MC_SECRETS"
+    chmod 0700 "$MC_SECRETS"
+    printf '%s\n' "$1" >"$MC_SECRETS/api-key"
+    printf 'X-API-Key: %s\n' "$1" >"$MC_SECRETS/api-key.header"
+  )
+}
+
+# node_tls_flags NAME: the mutual-TLS flags of node NAME, with its
+# certificate from the private CA in var/tls (deploy/ca issues it once).
+node_tls_flags() {
+  "$MC_ROOT/deploy/ca" "$MC_TLS_DIR" "$1" >/dev/null
+  printf '%s\n' --tls-cert "$MC_TLS_DIR/$1.crt" --tls-key "$MC_TLS_DIR/$1.key" \
+    --tls-ca "$MC_TLS_DIR/ca.crt"
+}

@@ -15,6 +15,7 @@
 #include "runtime/settings_cache.hpp"
 #include "http/api_error.hpp"
 #include "http/auth.hpp"
+#include "http/login_throttle.hpp"
 #include "runtime/db_pool.hpp"
 
 namespace mc::http {
@@ -35,6 +36,9 @@ struct webapp_context {
   std::atomic<uint64_t> next_gateway{0};
   /// Time a webapp waits for a shard's answer.
   std::chrono::milliseconds send_timeout{5000};
+
+  /// Failed logins of this webapp, per user and per client address.
+  std::shared_ptr<login_throttle> logins = std::make_shared<login_throttle>();
 
   /// Revoked token ids, refreshed from the database.
   mutable std::mutex revoked_mtx;
