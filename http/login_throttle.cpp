@@ -45,6 +45,24 @@ void login_throttle::record_success(const std::string& user) {
   users_.erase(user);
 }
 
+std::string
+login_throttle::client_address(const std::string& remote_addr,
+                               const std::string& last_forwarded_for,
+                               const std::vector<std::string>& trusted) {
+  if (last_forwarded_for.empty()
+      || std::find(trusted.begin(), trusted.end(), remote_addr)
+           == trusted.end())
+    return remote_addr;
+  auto comma = last_forwarded_for.rfind(',');
+  auto last = comma == std::string::npos ? last_forwarded_for
+                                         : last_forwarded_for.substr(comma + 1);
+  auto b = last.find_first_not_of(' ');
+  auto e = last.find_last_not_of(' ');
+  if (b == std::string::npos)
+    return remote_addr;
+  return last.substr(b, e - b + 1);
+}
+
 size_t login_throttle::size() const {
   std::lock_guard<std::mutex> guard{mtx_};
   return users_.size() + addresses_.size();

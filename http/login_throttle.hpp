@@ -5,6 +5,7 @@
 #include <mutex>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 namespace mc::http {
 
@@ -42,6 +43,14 @@ public:
 
   /// A successful login: the user's failures are forgotten.
   void record_success(const std::string& user);
+
+  /// The client address to count: the last X-Forwarded-For entry when the
+  /// connection comes from one of `trusted_proxies` (the front appends the
+  /// address it saw; earlier entries are the client's word), else the
+  /// connection's own address.
+  static std::string client_address(const std::string& remote_addr,
+                                    const std::string& last_forwarded_for,
+                                    const std::vector<std::string>& trusted);
 
   /// Keys held, users plus addresses (tests check the bound).
   size_t size() const;

@@ -32,7 +32,13 @@ void login(webapp_context& ctx, const httplib::Request& req,
   // answers 1031 for a locked account
   // (https://developers.facebook.com/docs/whatsapp/on-premises/errors).
   auto now = login_throttle::clock::now();
-  if (auto wait = ctx.logins->locked_for(user, req.remote_addr, now);
+  auto forwarded = req.get_header_value_count("X-Forwarded-For");
+  auto client = login_throttle::client_address(
+    req.remote_addr,
+    forwarded == 0 ? std::string{}
+                   : req.get_header_value("X-Forwarded-For", forwarded - 1),
+    ctx.trusted_proxies);
+  if (auto wait = ctx.logins->locked_for(user, client, now);
       wait.count() > 0) {
     res.set_header("Retry-After", std::to_string(wait.count()));
     reply_error(res, make_api_error(codes::account_locked,
@@ -43,7 +49,7 @@ void login(webapp_context& ctx, const httplib::Request& req,
   auto row = ctx.db->with(
     [&](pqxx::connection& c) { return find_user(c, user); });
   if (!row || !verify_password(password, row->password_hash)) {
-    ctx.logins->record_failure(user, req.remote_addr, now);
+    ctx.logins->record_failure(user, client, now);
     reply_error(res, make_api_error(codes::access_denied,
                                     "wrong username or password"));
     return;

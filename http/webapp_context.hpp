@@ -39,6 +39,8 @@ struct webapp_context {
 
   /// Failed logins of this webapp, per user and per client address.
   std::shared_ptr<login_throttle> logins = std::make_shared<login_throttle>();
+  /// Fronts whose X-Forwarded-For names the client (--trusted-proxy).
+  std::vector<std::string> trusted_proxies;
 
   /// Revoked token ids, refreshed from the database.
   mutable std::mutex revoked_mtx;

@@ -88,6 +88,7 @@ const std::map<std::string, setter>& setters() {
     {"sim-delivered-ms", [](options& o, const std::string& v) { return set_int(o.sim_delivered_ms, v, 0, 600000); }},
     {"sim-read-ms", [](options& o, const std::string& v) { return set_int(o.sim_read_ms, v, 0, 600000); }},
     {"sim-users", [](options& o, const std::string& v) { return set_int(o.sim_users, v, 1, 10000000); }},
+    {"trusted-proxy", [](options& o, const std::string& v) { o.trusted_proxies.push_back(v); return std::string{}; }},
     {"tls-cert", [](options& o, const std::string& v) { o.tls_cert = v; return std::string{}; }},
     {"tls-key", [](options& o, const std::string& v) { o.tls_key = v; return std::string{}; }},
     {"tls-ca", [](options& o, const std::string& v) { o.tls_ca = v; return std::string{}; }},
@@ -166,6 +167,8 @@ Options (also as `key = value` lines in --config FILE; flags win):
   --sim-read-ms N          upstream-sim: delay of "read", 0 = never (default 1000)
   --sim-inbound-rate X     upstream-sim: inbound messages per second (default 0)
   --sim-users N            upstream-sim: number of simulated users (default 100)
+  --trusted-proxy ADDR     webapp: an HTTP front at ADDR names the client in
+                           X-Forwarded-For (login throttle); repeatable
   --tls-cert FILE          mutual TLS between nodes: this node's certificate
                            (PEM, signed by the cluster CA)
   --tls-key FILE           its private key (PEM, mode 0600)

@@ -66,6 +66,10 @@ struct options {
   std::string tls_key;
   std::string tls_ca;
 
+  /// Webapp: addresses of HTTP fronts whose X-Forwarded-For names the real
+  /// client (for the per-address login throttle); --trusted-proxy, repeatable.
+  std::vector<std::string> trusted_proxies;
+
   /// True when the CAF links run over mutual TLS.
   bool tls() const { return !tls_cert.empty(); }
 };

@@ -45,6 +45,7 @@ int run_webapp(const options& opts) {
     [](pqxx::connection& c) { return load_secrets(c); });
   ctx.token_secret = std::move(secrets.token_secret);
   ctx.api_key = std::move(secrets.api_key);
+  ctx.trusted_proxies = opts.trusted_proxies;
   ctx.db->with([&](pqxx::connection& c) {
     ctx.settings->set(load_settings(c));
     return 0;

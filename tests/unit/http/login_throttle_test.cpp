@@ -69,3 +69,22 @@ TEST_CASE("memory stays bounded and a flood of names unlocks nobody") {
   CHECK(t.size() <= 16); // 8 users + 8 addresses
   CHECK(t.locked_for("admin", "y", t0 + 1s) == 29s);
 }
+
+TEST_CASE("the client address comes from X-Forwarded-For only behind a "
+          "trusted front") {
+  std::vector<std::string> fronts{"127.0.0.1"};
+  // The front appended the address it saw; the first entry is the client's
+  // own claim and does not count.
+  CHECK(login_throttle::client_address("127.0.0.1", "1.2.3.4, 10.0.0.7",
+                                       fronts)
+        == "10.0.0.7");
+  CHECK(login_throttle::client_address("127.0.0.1", "10.0.0.7", fronts)
+        == "10.0.0.7");
+  // Not from the front: the header is the client's word, ignored.
+  CHECK(login_throttle::client_address("10.0.0.9", "10.0.0.7", fronts)
+        == "10.0.0.9");
+  CHECK(login_throttle::client_address("127.0.0.1", "", fronts)
+        == "127.0.0.1");
+  CHECK(login_throttle::client_address("127.0.0.1", "10.0.0.7", {})
+        == "127.0.0.1");
+}
