@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "actors/protocol/upstream.hpp"
+#include "actors/sim/sim_rules.hpp"
 
 namespace mc {
 
@@ -34,6 +35,8 @@ struct sim_log_entry {
   std::string account;
   int32_t shard = 0;
   int64_t epoch = 0;
+  /// The message document exactly as it reached the upstream.
+  std::string payload;
 };
 
 /// Per (account, shard) session counters.
@@ -127,6 +130,12 @@ public:
   /// session table (its per-session `accepted` counts restart at 0).
   void reset();
 
+  /// What the simulated servers check of each message (templates, media
+  /// hosts, users); configured through the query server.
+  sim_rules& rules() {
+    return rules_;
+  }
+
   // -- faults (query server side writes, simulator reads) ---------------------
 
   /// Asks the simulator to drop every session now.
@@ -154,6 +163,7 @@ private:
     uint64_t text_offset;
     uint32_t id_len;
     uint32_t recipient_len;
+    uint32_t payload_len;
     int64_t epoch;
     int32_t shard;
     uint32_t account;
@@ -161,6 +171,7 @@ private:
 
   std::string_view id_of(const record& r) const;
   std::string_view recipient_of(const record& r) const;
+  std::string_view payload_of(const record& r) const;
   uint32_t intern_account(const std::string& account);
   /// Requires `mtx_` held.
   bool seen_locked(std::string_view id, uint64_t hash) const;
@@ -183,6 +194,7 @@ private:
   sim_fault_requests faults_;
   std::atomic<uint64_t> fault_gen_{0};
   std::atomic<int> extra_latency_ms_{0};
+  sim_rules rules_;
 };
 
 } // namespace mc

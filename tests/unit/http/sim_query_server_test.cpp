@@ -75,6 +75,18 @@ TEST_CASE_FIXTURE(fixture, "stats and log report what the ledger holds") {
   auto page = cli.Get("/log?from=1&limit=5");
   REQUIRE(page);
   CHECK(page->body == "2\tm2\t156\t1\t4\n");
+  // /messages gives the same records with the payload as a string.
+  auto msgs = cli.Get("/messages?from=1");
+  REQUIRE(msgs);
+  CHECK(msgs->status == 200);
+  rapidjson::Document m;
+  m.Parse(msgs->body.c_str());
+  REQUIRE(m.IsObject());
+  REQUIRE(m["messages"].Size() == 1);
+  CHECK(std::string{m["messages"][0]["id"].GetString()} == "m2");
+  CHECK(m["messages"][0]["seq"].GetUint64() == 2);
+  CHECK(std::string{m["messages"][0]["payload"].GetString()} == "y");
+  CHECK(cli.Get("/messages?limit=x")->status == 400);
   auto bad = cli.Get("/log?from=-3");
   REQUIRE(bad);
   CHECK(bad->status == 400);
@@ -142,4 +154,38 @@ TEST_CASE("the query server stops promptly and can restart") {
                       "application/json");
   REQUIRE(res);
   CHECK(res->status == 503);
+}
+
+TEST_CASE_FIXTURE(fixture, "templates and rules configure what the servers check") {
+  auto cli = client();
+  auto post = [&](const char* path, const char* body) {
+    auto res = cli.Post(path, body, "application/json");
+    REQUIRE(res);
+    return res->status;
+  };
+  const upstream_message hello{
+    "m1", "16315550000",
+    R"({"type":"template","template":{"namespace":"ns","name":"hello","language":{"policy":"deterministic","code":"en"},"components":[{"type":"body","parameters":[{"type":"text","text":"x"}]}]}})",
+    "template"};
+  CHECK(ledger->rules().check(hello).code == 2001);
+  CHECK(post("/templates", R"({"namespace":"ns","name":"hello","languages":["en"],"params":{"body":1}})")
+        == 200);
+  CHECK(ledger->rules().check(hello).code == 0);
+  CHECK(post("/templates", R"({"namespace":"ns","name":"hello","languages":["en"],"params":{"body":2}})")
+        == 200);
+  CHECK(ledger->rules().check(hello).code == 2000);
+  CHECK(post("/templates", R"({"namespace":"ns","name":"hello","languages":[]})") == 400);
+  CHECK(post("/templates", R"({"namespace":"ns","name":"hello","languages":["en"],"params":{"footer":1}})")
+        == 400);
+  CHECK(post("/templates", "nope") == 400);
+  CHECK(post("/rules", R"({"non_users":["16315550000"]})") == 200);
+  CHECK(ledger->rules().check(hello).code == 1013);
+  CHECK(post("/rules", R"({"non_users":[],"bad_link_hosts":["bad.example"]})") == 200);
+  CHECK(ledger->rules()
+          .check({"m2", "1", R"({"type":"video","video":{"link":"http://bad.example/v.mp4"}})", "video"})
+          .code
+        == 1014);
+  CHECK(post("/rules", R"({"non_users":[1]})") == 400);
+  CHECK(post("/rules", R"({"other":[]})") == 400);
+  CHECK(post("/rules", "{}") == 400);
 }
