@@ -5,12 +5,14 @@
 #include <caf/all.hpp>
 #include <caf/io/middleman.hpp>
 
+#include "actors/node_transport.hpp"
+
 namespace mc {
 
 remote_connector middleman_connector(std::chrono::milliseconds timeout) {
   return [timeout](caf::event_based_actor* self, const std::string& host,
                    uint16_t port, std::function<void(caf::actor)> done) {
-    auto mm = self->system().middleman().actor_handle();
+    auto mm = transport_actor(self->system());
     self->request(mm, timeout, caf::connect_atom::value, host, port)
       .then(
         [done](const caf::node_id&, caf::strong_actor_ptr& ptr,

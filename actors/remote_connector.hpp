@@ -23,7 +23,7 @@ using remote_connector
                        uint16_t port, std::function<void(caf::actor)> done)>;
 
 /// The connector of real clusters: an asynchronous request to CAF's
-/// middleman actor with a timeout, because a frozen peer accepts the TCP
+/// middleman actor (the OpenSSL one under mutual TLS, see node_transport) with a timeout, because a frozen peer accepts the TCP
 /// connection but never finishes the handshake.
 remote_connector middleman_connector(std::chrono::milliseconds timeout);
 

@@ -110,14 +110,21 @@ pid_is() {
   tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "$word"
 }
 
+# The role the cluster connects as (deploy/pg-start creates it).
+MC_PG_ROLE=multiconnect
+export MC_PG_ROLE
+
 # The local cluster's state lives here (deploy/up, down, status).
 MC_VAR="$MC_ROOT/var"
 MC_PG_DIR="$MC_VAR/pg"
 MC_PG_PORT="${MC_PG_PORT:-25432}"
 MC_DB_NAME=multiconnect
-MC_PG_BASE="postgresql://postgres@127.0.0.1:$MC_PG_PORT"
-MC_DB_URI="$MC_PG_BASE/$MC_DB_NAME"
-export MC_VAR MC_PG_DIR MC_PG_PORT MC_DB_NAME MC_PG_BASE MC_DB_URI
+MC_PG_BASE="postgresql://$MC_PG_ROLE@127.0.0.1:$MC_PG_PORT"
+# The password is in a 0600 libpq password file, named in the URI: the
+# nodes' command lines show its path, never the password.
+MC_PG_PASSFILE="$MC_PG_DIR/cluster.pgpass"
+MC_DB_URI="$MC_PG_BASE/$MC_DB_NAME?passfile=$MC_PG_PASSFILE"
+export MC_VAR MC_PG_DIR MC_PG_PORT MC_DB_NAME MC_PG_BASE MC_PG_PASSFILE MC_DB_URI
 
 # Node names of the local cluster that have a live process.
 live_nodes() {
@@ -129,4 +136,30 @@ live_nodes() {
       basename "$f" .pid
     fi
   done
+}
+
+# Secrets of the local cluster, readable by its user only.
+MC_SECRETS="$MC_VAR/secrets"
+MC_TLS_DIR="$MC_VAR/tls"
+export MC_SECRETS MC_TLS_DIR
+
+# save_api_key KEY: writes the cluster's API key to var/secrets/api-key and
+# a curl header file var/secrets/api-key.header (both 0600), so that scripts
+# pass it as `curl -H @FILE` and no command line shows it.
+save_api_key() {
+  (
+    umask 077
+    mkdir -p "$MC_SECRETS"
+    chmod 0700 "$MC_SECRETS"
+    printf '%s\n' "$1" >"$MC_SECRETS/api-key"
+    printf 'X-API-Key: %s\n' "$1" >"$MC_SECRETS/api-key.header"
+  )
+}
+
+# node_tls_flags NAME: the mutual-TLS flags of node NAME, with its
+# certificate from the private CA in var/tls (deploy/ca issues it once).
+node_tls_flags() {
+  "$MC_ROOT/deploy/ca" "$MC_TLS_DIR" "$1" >/dev/null
+  printf '%s\n' --tls-cert "$MC_TLS_DIR/$1.crt" --tls-key "$MC_TLS_DIR/$1.key" \
+    --tls-ca "$MC_TLS_DIR/ca.crt"
 }

@@ -19,6 +19,7 @@ int error_http_status(int code) {
     case codes::receiver_incapable:
       return 400;
     case codes::access_denied:
+    case codes::account_locked:
       return 401;
     case codes::not_found:
       return 404;

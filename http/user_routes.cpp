@@ -27,13 +27,34 @@ void login(webapp_context& ctx, const httplib::Request& req,
   auto login_req = parsed_or_reply(parse_login_body(req.body), res);
   if (!login_req)
     return;
+  // Throttled per user and per client address before the password is even
+  // checked, so a locked account refuses the right password too. On-Prem
+  // answers 1031 for a locked account
+  // (https://developers.facebook.com/docs/whatsapp/on-premises/errors).
+  auto now = login_throttle::clock::now();
+  auto forwarded = req.get_header_value_count("X-Forwarded-For");
+  auto client = login_throttle::client_address(
+    req.remote_addr,
+    forwarded == 0 ? std::string{}
+                   : req.get_header_value("X-Forwarded-For", forwarded - 1),
+    ctx.trusted_proxies);
+  if (auto wait = ctx.logins->locked_for(user, client, now);
+      wait.count() > 0) {
+    res.set_header("Retry-After", std::to_string(wait.count()));
+    reply_error(res, make_api_error(codes::account_locked,
+                                    "too many failed logins; try again in "
+                                      + std::to_string(wait.count()) + " s"));
+    return;
+  }
   auto row = ctx.db->with(
     [&](pqxx::connection& c) { return find_user(c, user); });
   if (!row || !verify_password(password, row->password_hash)) {
+    ctx.logins->record_failure(user, client, now);
     reply_error(res, make_api_error(codes::access_denied,
                                     "wrong username or password"));
     return;
   }
+  ctx.logins->record_success(user);
   if (row->must_change && !login_req->new_password) {
     reply_error(res, make_api_error(codes::access_denied,
                                     "first login: the default password must be "

@@ -15,6 +15,7 @@
 #include "runtime/settings_cache.hpp"
 #include "http/api_error.hpp"
 #include "http/auth.hpp"
+#include "http/login_throttle.hpp"
 #include "http/request_metrics.hpp"
 #include "runtime/db_pool.hpp"
 
@@ -41,6 +42,11 @@ struct webapp_context {
   std::chrono::milliseconds send_timeout{5000};
   /// Request counts and durations for /metrics (set by webapp_server).
   std::shared_ptr<request_metrics> web_metrics;
+
+  /// Failed logins of this webapp, per user and per client address.
+  std::shared_ptr<login_throttle> logins = std::make_shared<login_throttle>();
+  /// Fronts whose X-Forwarded-For names the client (--trusted-proxy).
+  std::vector<std::string> trusted_proxies;
 
   /// Revoked token ids, refreshed from the database.
   mutable std::mutex revoked_mtx;

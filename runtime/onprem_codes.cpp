@@ -52,6 +52,8 @@ std::string_view error_title(int code) {
       return "Invalid request";
     case codes::receiver_incapable:
       return "Receiver incapable";
+    case codes::account_locked:
+      return "Account locked";
     default:
       return "Generic error";
   }

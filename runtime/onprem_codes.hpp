@@ -32,6 +32,7 @@ constexpr int webhook_not_set = 1022;
 constexpr int database_error = 1023;
 constexpr int invalid_request = 1025;
 constexpr int receiver_incapable = 1026;
+constexpr int account_locked = 1031;   ///< Too many failed logins.
 } // namespace codes
 
 /// The On-Prem title of `code` ("Parameter value is not valid" for 1009);

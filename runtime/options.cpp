@@ -88,6 +88,10 @@ const std::map<std::string, setter>& setters() {
     {"sim-delivered-ms", [](options& o, const std::string& v) { return set_int(o.sim_delivered_ms, v, 0, 600000); }},
     {"sim-read-ms", [](options& o, const std::string& v) { return set_int(o.sim_read_ms, v, 0, 600000); }},
     {"sim-users", [](options& o, const std::string& v) { return set_int(o.sim_users, v, 1, 10000000); }},
+    {"trusted-proxy", [](options& o, const std::string& v) { o.trusted_proxies.push_back(v); return std::string{}; }},
+    {"tls-cert", [](options& o, const std::string& v) { o.tls_cert = v; return std::string{}; }},
+    {"tls-key", [](options& o, const std::string& v) { o.tls_key = v; return std::string{}; }},
+    {"tls-ca", [](options& o, const std::string& v) { o.tls_ca = v; return std::string{}; }},
     {"sim-inbound-rate", [](options& o, const std::string& v) -> std::string {
        try {
          size_t p = 0;
@@ -163,6 +167,13 @@ Options (also as `key = value` lines in --config FILE; flags win):
   --sim-read-ms N          upstream-sim: delay of "read", 0 = never (default 1000)
   --sim-inbound-rate X     upstream-sim: inbound messages per second (default 0)
   --sim-users N            upstream-sim: number of simulated users (default 100)
+  --trusted-proxy ADDR     webapp: an HTTP front at ADDR names the client in
+                           X-Forwarded-For (login throttle); repeatable
+  --tls-cert FILE          mutual TLS between nodes: this node's certificate
+                           (PEM, signed by the cluster CA)
+  --tls-key FILE           its private key (PEM, mode 0600)
+  --tls-ca FILE            the cluster CA; peers without a certificate it
+                           signed are refused. Without the three: plain links
   --config FILE            read options from FILE
   --help                   print this text
 )";
@@ -234,6 +245,10 @@ parse_result parse_options(int argc, const char* const* argv) {
     o.schema_dir = MC_SCHEMA_DIR;
   if (o.lease_renew_ms * 2 > o.lease_ttl_ms)
     return fail("--lease-renew-ms must be at most half of --lease-ttl-ms");
+  auto tls_given = int{!o.tls_cert.empty()} + int{!o.tls_key.empty()}
+                   + int{!o.tls_ca.empty()};
+  if (tls_given != 0 && tls_given != 3)
+    return fail("--tls-cert, --tls-key and --tls-ca go together");
   if ((o.role == role::webapp) && o.http_port == 0)
     return fail("--http-port is required for a webapp");
   return {o, {}, 0};

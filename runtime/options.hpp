@@ -59,6 +59,19 @@ struct options {
   int sim_read_ms = 1000;        ///< delay before a "read" receipt, 0 = never
   double sim_inbound_rate = 0;   ///< inbound messages per second, all users
   int sim_users = 100;           ///< simulated users sending inbound
+  /// Mutual TLS of the CAF links: this node's certificate chain and key
+  /// (PEM) and the cluster CA that every peer's certificate must chain to.
+  /// All three or none; none means plain links (a warning in the log).
+  std::string tls_cert;
+  std::string tls_key;
+  std::string tls_ca;
+
+  /// Webapp: addresses of HTTP fronts whose X-Forwarded-For names the real
+  /// client (for the per-address login throttle); --trusted-proxy, repeatable.
+  std::vector<std::string> trusted_proxies;
+
+  /// True when the CAF links run over mutual TLS.
+  bool tls() const { return !tls_cert.empty(); }
 };
 
 /// Result of parsing: options, or a message for the user and an exit code.

@@ -3,14 +3,29 @@
 #include <chrono>
 
 #include <caf/io/middleman.hpp>
+#include <caf/openssl/manager.hpp>
 
 #include "actors/protocol/register.hpp"
+#include "runtime/roles/openssl_error_queue.hpp"
 
 namespace mc {
 
 node_config::node_config(const options& opts) {
   using std::chrono::milliseconds;
   load<caf::io::middleman>();
+  if (opts.tls()) {
+    // CAF 0.17.6's session (libcaf_openssl/src/openssl/session.cpp) then
+    // builds every context, client and server alike, with this chain and
+    // key, trusts only this CA, and sets SSL_VERIFY_PEER |
+    // SSL_VERIFY_FAIL_IF_NO_PEER_CERT: both ends must present a valid
+    // (unexpired) certificate of the cluster CA. Without these fields it
+    // would fall back to anonymous AECDH ciphers that authenticate nobody.
+    load<caf::openssl::manager>();
+    clear_openssl_errors_per_call();
+    openssl_certificate = opts.tls_cert;
+    openssl_key = opts.tls_key;
+    openssl_cafile = opts.tls_ca;
+  }
   set("middleman.heartbeat-interval",
       caf::timespan{milliseconds{opts.caf_heartbeat_ms}});
   set("middleman.connection-timeout",

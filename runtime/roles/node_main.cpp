@@ -3,7 +3,9 @@
 #include <iostream>
 
 #include "runtime/db_pool.hpp"
+#include "runtime/log.hpp"
 #include "runtime/roles/node_runtime.hpp"
+#include "runtime/roles/tls_files.hpp"
 
 namespace mc {
 
@@ -14,6 +16,14 @@ int run_node(const options& opts) {
               << std::endl;
     return 1;
   }
+  if (auto err = check_tls_files(opts); !err.empty()) {
+    std::cerr << "multiconnect: " << err << std::endl;
+    return 1;
+  }
+  if (!opts.tls())
+    log_info(opts.node_id,
+             "warning: CAF links are plain (no --tls-cert/--tls-key/--tls-ca):"
+             " any process that reaches the CAF port can talk to this node");
   try {
     switch (opts.role) {
       case role::master:

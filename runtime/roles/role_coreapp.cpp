@@ -5,6 +5,7 @@
 #include <caf/io/middleman.hpp>
 #include <pqxx/pqxx>
 
+#include "actors/node_transport.hpp"
 #include "actors/coreapp/coreapp_node.hpp"
 #include "actors/coreapp/db_writer.hpp"
 #include "actors/coreapp/webhook_dispatcher.hpp"
@@ -109,9 +110,8 @@ int run_coreapp(const options& opts) {
   // remote_actor and cast to the interface they speak (cluster_node_actor,
   // send_actor); CAF's connect-time interface match would need every type
   // of the signatures registered by name on both ends.
-  auto port = sys.middleman().publish(caf::actor_cast<caf::actor>(node),
-                                      opts.caf_port, opts.bind_host.c_str(),
-                                      true);
+  auto port = publish_actor(sys, caf::actor_cast<caf::actor>(node),
+                           opts.caf_port, opts.bind_host);
   if (!port) {
     log_error(opts.node_id, "cannot listen on ", opts.bind_host, ":",
               opts.caf_port, ": ", sys.render(port.error()));

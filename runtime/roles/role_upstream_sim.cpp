@@ -1,6 +1,7 @@
 #include <caf/all.hpp>
 #include <caf/io/middleman.hpp>
 
+#include "actors/node_transport.hpp"
 #include "actors/sim/upstream_sim.hpp"
 #include "http/sim_query_server.hpp"
 #include "runtime/log.hpp"
@@ -26,9 +27,8 @@ int run_upstream_sim(const options& opts) {
   auto sim = sys.spawn(upstream_sim, sc, ledger);
   // Published dynamically typed, like the coreapp node: a coreapp connects
   // with an untyped remote_actor and casts to upstream_actor.
-  auto port = sys.middleman().publish(caf::actor_cast<caf::actor>(sim),
-                                      opts.caf_port, opts.bind_host.c_str(),
-                                      true);
+  auto port = publish_actor(sys, caf::actor_cast<caf::actor>(sim),
+                           opts.caf_port, opts.bind_host);
   if (!port) {
     log_error(opts.node_id, "cannot listen on ", opts.bind_host, ":",
               opts.caf_port, ": ", sys.render(port.error()));

@@ -4,6 +4,7 @@
 #include <caf/io/middleman.hpp>
 #include <pqxx/pqxx>
 
+#include "actors/node_transport.hpp"
 #include "actors/lifecycle.hpp"
 #include "actors/webapp/route_listener.hpp"
 #include "actors/webapp/routing_table.hpp"
@@ -48,6 +49,7 @@ int run_webapp(const options& opts) {
     [](pqxx::connection& c) { return load_secrets(c); });
   ctx.token_secret = std::move(secrets.token_secret);
   ctx.api_key = std::move(secrets.api_key);
+  ctx.trusted_proxies = opts.trusted_proxies;
   ctx.db->with([&](pqxx::connection& c) {
     ctx.settings->set(load_settings(c));
     return 0;
@@ -67,8 +69,8 @@ int run_webapp(const options& opts) {
   };
   rc.poll_interval = std::chrono::milliseconds{opts.map_poll_ms};
   auto listener = sys.spawn<caf::detached>(route_listener, rc);
-  auto caf_port = sys.middleman().publish(listener, opts.caf_port,
-                                          opts.bind_host.c_str(), true);
+  auto caf_port = publish_actor(sys, caf::actor_cast<caf::actor>(listener),
+                                opts.caf_port, opts.bind_host);
   if (!caf_port) {
     log_error(opts.node_id, "cannot listen on ", opts.bind_host, ":",
               opts.caf_port, ": ", sys.render(caf_port.error()));

@@ -33,7 +33,14 @@ trap bench_cleanup EXIT
 start() {
   local id="$1" role="$2"
   shift 2
-  "$bin" --role "$role" --node-id "$id" --db "$db" "$@" \
+  local tls=()
+  # MC_BENCH_TLS=1: mutual TLS between the nodes, as deploy/up runs them.
+  if [ "${MC_BENCH_TLS:-0}" = 1 ]; then
+    "$root/deploy/ca" "$work/tls" "$id" >/dev/null
+    tls=(--tls-cert "$work/tls/$id.crt" --tls-key "$work/tls/$id.key"
+      --tls-ca "$work/tls/ca.crt")
+  fi
+  "$bin" --role "$role" --node-id "$id" --db "$db" "${tls[@]}" "$@" \
     >>"$work/$id.log" 2>&1 &
   node_pid[$id]=$!
   pids+=($!)
@@ -56,6 +63,7 @@ bench_cluster() {
   pg_port="$(pick_free_port 23000 23999)"
   local base
   base="$("$root/deploy/pg-start" "$work/pg" "$pg_port")"
+  export PGPASSFILE="$work/pg/cluster.pgpass"
   psql "$base/postgres" -qAt -c "CREATE DATABASE bench" >/dev/null
   db="$base/bench"
   local http_port sim_port

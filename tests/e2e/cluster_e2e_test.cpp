@@ -145,9 +145,10 @@ TEST_CASE("health shows a dead node as disconnected instead of dropping it") {
   }, 5s));
 }
 
-TEST_CASE("kill -9 of the shard owner: the standby serves the shard within "
-          "a second and accepted messages reach the upstream once") {
-  test_cluster c{"e2e_failover"};
+namespace {
+
+/// The kill -9 failover check, on a cluster as `c`'s launcher sets it up.
+void check_kill9_failover(test_cluster& c) {
   start_basic_cluster(c);
   REQUIRE_MESSAGE(c.wait([&] { return c.shard_owned(0); }, 20s),
                   c.logs());
@@ -192,6 +193,22 @@ TEST_CASE("kill -9 of the shard owner: the standby serves the shard within "
     CHECK(first != std::string::npos);
     CHECK(log->body.find(x, first + 1) == std::string::npos);
   }
+}
+
+} // namespace
+
+TEST_CASE("kill -9 of the shard owner: the standby serves the shard within "
+          "a second and accepted messages reach the upstream once") {
+  test_cluster c{"e2e_failover"};
+  check_kill9_failover(c);
+}
+
+TEST_CASE("with mutual TLS between every node the cluster forms and a kill "
+          "-9 of the shard owner fails over within a second") {
+  test_cluster c{"e2e_failover_tls"};
+  c.use_tls();
+  check_kill9_failover(c);
+  CHECK(c.logs().find("CAF links are plain") == std::string::npos);
 }
 
 TEST_CASE("with every master down, coreapps and webapps keep serving") {

@@ -20,11 +20,32 @@ test_cluster::~test_cluster() {
     std::system(("rm -rf " + dir_).c_str());
 }
 
+bool issue_certs(const std::string& dir, const std::vector<std::string>& names,
+                 const std::string& extra) {
+  auto cmd = std::string{MC_SOURCE_DIR} + "/deploy/ca " + dir;
+  for (auto& n : names)
+    cmd += " " + n;
+  cmd += " " + extra + " >/dev/null 2>&1";
+  return std::system(cmd.c_str()) == 0;
+}
+
+void test_cluster::use_tls() {
+  tls_dir_ = dir_ + "/tls";
+  REQUIRE(issue_certs(tls_dir_, {}));
+}
+
 child_process& test_cluster::start(const std::string& role,
                                    const std::string& node_id,
                                    std::vector<std::string> extra) {
   std::vector<std::string> argv{multiconnect_binary(), "--role", role,
                                 "--node-id", node_id, "--db", db_.uri()};
+  if (!tls_dir_.empty()) {
+    REQUIRE(issue_certs(tls_dir_, {node_id}));
+    for (auto [flag, file] : {std::pair{"--tls-cert", ".crt"},
+                              std::pair{"--tls-key", ".key"}})
+      argv.insert(argv.end(), {flag, tls_dir_ + "/" + node_id + file});
+    argv.insert(argv.end(), {"--tls-ca", tls_dir_ + "/ca.crt"});
+  }
   argv.insert(argv.end(), extra.begin(), extra.end());
   auto p = std::make_unique<child_process>(argv, dir_ + "/" + node_id + ".log");
   auto& ref = *p;

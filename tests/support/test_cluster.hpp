@@ -19,6 +19,13 @@ public:
   explicit test_cluster(const std::string& name);
   ~test_cluster();
 
+  /// Turns on mutual TLS for the nodes started from now on: a private CA
+  /// in the cluster's temp dir (deploy/ca) and one certificate per node.
+  void use_tls();
+
+  /// The directory of the CA and the nodes' certificates ("" without TLS).
+  const std::string& tls_dir() const { return tls_dir_; }
+
   /// Starts a node; `extra` flags are appended. Returns the process.
   child_process& start(const std::string& role, const std::string& node_id,
                        std::vector<std::string> extra = {});
@@ -64,8 +71,14 @@ private:
   std::string dir_;
   uint16_t http_port_ = 0;
   uint16_t sim_http_port_ = 0;
+  std::string tls_dir_;
   std::map<std::string, std::unique_ptr<child_process>> nodes_;
 };
+
+/// Runs deploy/ca: creates the CA in `dir` if missing and a certificate
+/// per name; `extra` adds flags (e.g. "--expired"). True on success.
+bool issue_certs(const std::string& dir, const std::vector<std::string>& names,
+                 const std::string& extra = "");
 
 /// A bearer token for the admin of a fresh cluster (runs the first-login
 /// password change).

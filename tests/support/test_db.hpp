@@ -6,7 +6,8 @@ namespace mc::test {
 
 /// Base URI of the test PostgreSQL without a database name, from the
 /// environment variable MC_TEST_PG (set by deploy/test), e.g.
-/// "postgresql://postgres@127.0.0.1:55432". Fails the test when unset.
+/// "postgresql://multiconnect@127.0.0.1:55432" (its password in the file
+/// PGPASSFILE names). Fails the test when unset.
 std::string test_pg_base();
 
 /// A fresh empty database on the test PostgreSQL, dropped on destruction,
