@@ -13,6 +13,7 @@
 
 #include "actors/coreapp/shard.hpp"
 #include "actors/protocol/cluster.hpp"
+#include "actors/protocol/read.hpp"
 #include "actors/protocol/send.hpp"
 #include "actors/protocol/upstream.hpp"
 #include "runtime/settings_cache.hpp"
@@ -24,9 +25,10 @@ namespace mc {
 using status_atom = caf::atom_constant<caf::atom("status")>;
 
 /// The coreapp node's published actor: the cluster control interface (the
-/// supervisor's view), the send interface (the webapps' view) and its local
-/// messages.
-using coreapp_node_actor = cluster_node_actor::extend_with<send_actor>::extend<
+/// supervisor's view), the send and read interfaces (the webapps' view) and
+/// its local messages.
+using coreapp_node_actor = cluster_node_actor::extend_with<send_actor>
+  ::extend_with<read_actor>::extend<
   /// (upstream, handle): the node reconnected to the upstream; its shards'
   /// sessions log in again through the new handle.
   caf::reacts_to<upstream_atom, upstream_actor>,

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "actors/protocol/upstream.hpp"
+#include "actors/sim/sim_read_log.hpp"
 
 namespace mc {
 
@@ -147,6 +148,11 @@ public:
   /// Returns and clears the pending fault requests.
   sim_fault_requests take_fault_requests();
 
+  // -- read receipts -------------------------------------------------------------
+
+  /// The read receipts the simulator took (thread-safe on its own).
+  sim_read_log& reads() { return reads_; }
+
 private:
   /// A compact log record; the strings live in `text_`.
   struct record {
@@ -183,6 +189,7 @@ private:
   sim_fault_requests faults_;
   std::atomic<uint64_t> fault_gen_{0};
   std::atomic<int> extra_latency_ms_{0};
+  sim_read_log reads_;
 };
 
 } // namespace mc
