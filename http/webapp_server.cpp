@@ -1,5 +1,6 @@
 #include "http/webapp_server.hpp"
 
+#include "http/request_normaliser.hpp"
 #include "http/tuned_server.hpp"
 #include "runtime/log.hpp"
 
@@ -11,6 +12,7 @@ webapp_server::webapp_server(webapp_context& ctx) : ctx_(ctx) {
   add_read_routes(srv_, ctx_);
   add_admin_routes(srv_, ctx_);
   add_account_routes(srv_, ctx_);
+  request_normaliser::install(srv_);
   srv_.set_exception_handler([this](const httplib::Request& req,
                                     httplib::Response& res,
                                     std::exception_ptr ep) {
@@ -38,8 +40,7 @@ webapp_server::webapp_server(webapp_context& ctx) : ctx_(ctx) {
                                         + req.path));
     else if (res.status == 400)
       reply_error(res, make_api_error(codes::invalid_parameter,
-                                      "malformed HTTP request (a POST needs "
-                                      "a body or Content-Length: 0)"));
+                                      "malformed HTTP request"));
     else if (res.status == 413)
       reply_error(res, make_api_error(codes::invalid_parameter,
                                       "request body is too large", 413));
