@@ -12,8 +12,10 @@ namespace mc::http {
 ///   answer 400 after its read timeout.
 class request_normaliser {
 public:
-  /// Installs the normalisation as `srv`'s pre-routing handler.
-  static void install(httplib::Server& srv);
+  /// The pre-routing step: normalises `req` in place (httplib hands the
+  /// pre-routing handler its own request object) and never handles it.
+  static httplib::Server::HandlerResponse apply(const httplib::Request& req,
+                                                httplib::Response& res);
 
   /// `path` without its trailing slashes ("/" stays "/").
   static std::string route_path(const std::string& path);

@@ -12,30 +12,34 @@
 #include <httplib.h>
 
 #include "http/request_normaliser.hpp"
+#include "http/tuned_server.hpp"
 
 using namespace mc::http;
 
 namespace {
 
-/// A server with the normaliser and two routes that echo what they saw.
+/// A tuned server (request guard, then the normaliser, as the webapp binds
+/// it) with two routes that echo what they saw.
 struct normalised_server {
   httplib::Server srv;
   std::thread thread;
   int port = 0;
 
   normalised_server() {
-    request_normaliser::install(srv);
-    srv.Post("/v1/messages", [](const httplib::Request& req,
-                                httplib::Response& res) {
-      res.set_content("post:" + std::to_string(req.body.size()) + ":"
-                        + req.body,
-                      "text/plain");
-    });
-    srv.Get("/v1/health", [](const httplib::Request&, httplib::Response& res) {
+    srv.Post("/v1/messages",
+             [](const httplib::Request &req, httplib::Response &res) {
+               res.set_content("post:" + std::to_string(req.body.size()) + ":" +
+                                   req.body,
+                               "text/plain");
+             });
+    srv.Get("/v1/health", [](const httplib::Request &, httplib::Response &res) {
       res.set_content("health", "text/plain");
     });
-    srv.set_read_timeout(3, 0);
-    port = srv.bind_to_any_port("127.0.0.1");
+    server_tuning t;
+    t.threads = 4;
+    t.read_timeout_s = 3;
+    t.pre_routing = request_normaliser::apply;
+    port = bind_tuned(srv, "127.0.0.1", 0, t);
     REQUIRE(port > 0);
     thread = std::thread{[this] { srv.listen_after_bind(); }};
     for (int i = 0; i < 2000 && !srv.is_running(); ++i)
@@ -48,17 +52,17 @@ struct normalised_server {
   }
 
   /// Sends `raw` on a new connection and returns everything answered.
-  std::string raw_exchange(const std::string& raw) const {
+  std::string raw_exchange(const std::string &raw) const {
     int fd = ::socket(AF_INET, SOCK_STREAM, 0);
     REQUIRE(fd >= 0);
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_port = htons(static_cast<uint16_t>(port));
     ::inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
-    REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr)
-            == 0);
-    REQUIRE(::write(fd, raw.data(), raw.size())
-            == static_cast<ssize_t>(raw.size()));
+    REQUIRE(::connect(fd, reinterpret_cast<sockaddr *>(&addr), sizeof addr) ==
+            0);
+    REQUIRE(::write(fd, raw.data(), raw.size()) ==
+            static_cast<ssize_t>(raw.size()));
     std::string out;
     char buf[4096];
     ssize_t n;
