@@ -24,6 +24,8 @@
 ///   injects one inbound message now (http/sim_inbound_request.hpp)
 /// - GET /reads -> {"total","reads":[{"account","shard","epoch",
 ///   "message_id","sender"}]}: the read receipts taken (mark-as-read)
+/// - POST /templates, POST /rules: what the simulated servers check
+///   (http/sim_rules_routes.hpp)
 
 #include <cstdint>
 #include <functional>

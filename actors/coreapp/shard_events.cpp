@@ -57,7 +57,8 @@ void shard_events::receipts(const std::vector<upstream_receipt>& xs) {
   std::vector<std::string> payloads;
   payloads.reserve(xs.size());
   for (auto& r : xs) {
-    status_event e{r.id, r.recipient, r.status, r.timestamp};
+    status_event e{r.id,         r.recipient,   r.status,
+                   r.timestamp,  r.error_code,  r.error_title};
     // developers.facebook.com/docs/whatsapp/api/webhooks/outbound: sent
     // and delivered carry the conversation and its pricing; read does not.
     if (r.status == "delivered") {
