@@ -12,6 +12,8 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "http/sim_inbound_request.hpp"
+
 namespace mc {
 
 namespace {
@@ -142,6 +144,31 @@ std::string messages_json(const std::vector<sim_log_entry>& xs) {
   return std::string{buf.GetString(), buf.GetSize()};
 }
 
+/// {"total":N,"reads":[{"account","shard","epoch","message_id","sender"}]}.
+std::string reads_json(const sim_read_log& log) {
+  rapidjson::StringBuffer buf;
+  rapidjson::Writer<rapidjson::StringBuffer> w{buf};
+  w.StartObject();
+  w.Key("total");
+  w.Uint64(log.total());
+  w.Key("reads");
+  w.StartArray();
+  for (auto& x : log.list()) {
+    w.StartObject();
+    write_str(w, "account", x.account);
+    w.Key("shard");
+    w.Int(x.shard);
+    w.Key("epoch");
+    w.Int64(x.epoch);
+    write_str(w, "message_id", x.message_id);
+    write_str(w, "sender", x.sender);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+  return std::string{buf.GetString(), buf.GetSize()};
+}
+
 } // namespace
 
 sim_query_server::sim_query_server(std::shared_ptr<sim_ledger> ledger,
@@ -249,36 +276,21 @@ void sim_query_server::install_routes() {
   });
   svr.Post("/inbound", [this](const httplib::Request& req,
                               httplib::Response& res) {
-    rapidjson::Document doc;
-    doc.Parse(req.body.c_str(), req.body.size());
-    if (doc.HasParseError() || !doc.IsObject()) {
-      reply_error(res, 400, "body must be a JSON object");
-      return;
-    }
-    auto str = [&](const char* name, std::string& out) {
-      auto i = doc.FindMember(name);
-      if (i == doc.MemberEnd() || !i->value.IsString())
-        return false;
-      out.assign(i->value.GetString(), i->value.GetStringLength());
-      return true;
-    };
-    std::string account;
-    inbound_message msg;
-    if (!str("account", account) || account.empty() || !str("from", msg.from)
-        || msg.from.empty() || !str("body", msg.body)) {
-      reply_error(res, 400, "account, from and body must be strings");
-      return;
-    }
-    if (doc.HasMember("id") && !str("id", msg.id)) {
-      reply_error(res, 400, "id must be a string");
+    auto parsed = parse_sim_inbound(req.body);
+    if (auto why = std::get_if<std::string>(&parsed)) {
+      reply_error(res, 400, *why);
       return;
     }
     if (!inject_) {
       reply_error(res, 503, "inbound injection not wired");
       return;
     }
-    inject_(std::move(msg), std::move(account));
+    auto& r = std::get<sim_inbound_request>(parsed);
+    inject_(std::move(r.msg), std::move(r.account));
     reply_ok(res);
+  });
+  svr.Get("/reads", [this](const httplib::Request&, httplib::Response& res) {
+    res.set_content(reads_json(ledger_->reads()), "application/json");
   });
 }
 

@@ -18,8 +18,12 @@
 /// - POST /fault {"drop_sessions":true} | {"refuse_logins_ms":N} |
 ///   {"extra_latency_ms":N} (keys may be combined) -> {"ok":true}, 400 on
 ///   bad input
-/// - POST /inbound {"account","from","body"[,"id"]} -> {"ok":true}: injects
-///   one inbound message now
+/// - POST /inbound {"account","from"[,"id"][,"name"]} with one of
+///   "body":"text" | "type":"image" (the simulator's sample of that type) |
+///   "message":{"type":...,...} (the message object) -> {"ok":true}:
+///   injects one inbound message now (http/sim_inbound_request.hpp)
+/// - GET /reads -> {"total","reads":[{"account","shard","epoch",
+///   "message_id","sender"}]}: the read receipts taken (mark-as-read)
 /// - POST /templates, POST /rules: what the simulated servers check
 ///   (http/sim_rules_routes.hpp)
 /// - POST /contacts/non_users {"numbers":[...]} -> {"ok":true}; GET

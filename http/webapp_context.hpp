@@ -67,6 +67,7 @@ void reply_json(httplib::Response& res, int status, const std::string& body);
 /// Registers the routes of each concern.
 void add_user_routes(httplib::Server& srv, webapp_context& ctx);
 void add_message_routes(httplib::Server& srv, webapp_context& ctx);
+void add_read_routes(httplib::Server& srv, webapp_context& ctx);
 void add_admin_routes(httplib::Server& srv, webapp_context& ctx);
 void add_account_routes(httplib::Server& srv, webapp_context& ctx);
 

@@ -11,6 +11,7 @@ namespace mc::http {
 webapp_server::webapp_server(webapp_context &ctx) : ctx_(ctx) {
   add_user_routes(srv_, ctx_);
   add_message_routes(srv_, ctx_);
+  add_read_routes(srv_, ctx_);
   add_admin_routes(srv_, ctx_);
   add_account_routes(srv_, ctx_);
   add_stats_routes(srv_, ctx_);

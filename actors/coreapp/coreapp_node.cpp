@@ -3,6 +3,7 @@
 ///
 ///   supervisor --activate/deactivate/ping--> node --spawn/drain/stop--> shard
 ///   webapp ----------------send_batch------> node --send_batch (s, e)--> shard
+///   webapp ----------------mark_read-------> node --mark_read (s, e)---> shard
 ///
 /// The node holds no phase of its own: what it serves is its shard map.
 /// Shard actors are monitored, not linked (a fenced shard must not take the
@@ -149,6 +150,23 @@ caf::result<send_codes> route_batch(self_ptr self,
   return rp;
 }
 
+/// Hands a read receipt to the shard that serves `shard` at `epoch`.
+caf::result<caf::ok_atom> route_read(self_ptr self, int32_t shard,
+                                     int64_t epoch, std::string& id,
+                                     std::string& sender) {
+  auto i = self->state.shards.find(shard);
+  if (i == self->state.shards.end() || i->second.epoch != epoch)
+    return make_error(mc_errc::not_owner, "shard " + std::to_string(shard)
+                                            + " is not served here");
+  auto rp = self->make_response_promise<caf::ok_atom>();
+  self
+    ->request(i->second.actor, timeouts::shard_read, mark_read_atom::value,
+              shard, epoch, std::move(id), std::move(sender))
+    .then([=](caf::ok_atom) mutable { rp.deliver(caf::ok_atom::value); },
+          [=](caf::error& err) mutable { rp.deliver(std::move(err)); });
+  return rp;
+}
+
 void on_down(self_ptr self, const caf::down_msg& dm) {
   auto& st = self->state;
   if (dm.source == st.cfg.upstream.address()) {
@@ -205,6 +223,10 @@ coreapp_node_actor::behavior_type coreapp_node(self_ptr self,
     },
     [=](send_batch_atom, std::vector<send_item>& items) {
       return route_batch(self, items);
+    },
+    [=](mark_read_atom, int32_t shard, int64_t epoch, std::string& id,
+        std::string& sender) {
+      return route_read(self, shard, epoch, id, sender);
     },
     [=](upstream_atom, upstream_actor& upstream) {
       auto& st = self->state;

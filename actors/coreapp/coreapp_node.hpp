@@ -14,6 +14,7 @@
 #include "actors/coreapp/coreapp_stats.hpp"
 #include "actors/coreapp/shard.hpp"
 #include "actors/protocol/cluster.hpp"
+#include "actors/protocol/read.hpp"
 #include "actors/protocol/send.hpp"
 #include "actors/protocol/stats.hpp"
 #include "actors/protocol/upstream_contacts.hpp"
@@ -27,10 +28,11 @@ namespace mc {
 using status_atom = caf::atom_constant<caf::atom("status")>;
 
 /// The coreapp node's published actor: the cluster control interface (the
-/// supervisor's view), the send interface (the webapps' view) and its local
-/// messages.
+/// supervisor's view), the send and read interfaces (the webapps' view) and
+/// its local messages.
 using coreapp_node_actor = cluster_node_actor::extend_with<send_actor>::
-  extend_with<stats_actor>::extend_with<contacts_actor>::extend<
+  extend_with<read_actor>::extend_with<stats_actor>::
+  extend_with<contacts_actor>::extend<
   /// (upstream, handle): the node reconnected to the upstream; its shards'
   /// sessions log in again through the new handle.
   caf::reacts_to<upstream_atom, upstream_actor>,

@@ -7,6 +7,7 @@
 #include "runtime/db_pool.hpp"
 #include "runtime/log.hpp"
 #include "runtime/store/callback_store.hpp"
+#include "runtime/store/inbound_store.hpp"
 #include "runtime/store/message_store.hpp"
 
 namespace mc {
@@ -74,6 +75,13 @@ db_writer_actor::behavior_type db_writer(self_ptr self, std::string db_uri) {
         const std::vector<std::string>& payloads) {
       guarded(self, [&]() -> caf::error {
         insert_callbacks(db(self), shard, kinds, payloads);
+        return caf::none;
+      });
+    },
+    [=](inbound_seen_atom, int32_t shard, const std::vector<std::string>& ids,
+        const std::vector<std::string>& senders) {
+      guarded(self, [&]() -> caf::error {
+        record_inbound(db(self), shard, ids, senders);
         return caf::none;
       });
     },

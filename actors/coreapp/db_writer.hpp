@@ -28,6 +28,9 @@ using sent_atom = caf::atom_constant<caf::atom("sent")>;
 using pending_atom = caf::atom_constant<caf::atom("pending")>;
 /// (callback_atom, shard, kinds, payloads): queue webhook events.
 using callback_atom = caf::atom_constant<caf::atom("callback")>;
+/// (inbound_seen_atom, shard, ids, senders): the shard received these
+/// inbound messages (runtime/store/inbound_store).
+using inbound_seen_atom = caf::atom_constant<caf::atom("inb_seen")>;
 /// (stop_atom): the writer ends.
 
 /// The interface of a database writer, as its shards use it.
@@ -38,6 +41,8 @@ using db_writer_actor = caf::typed_actor<
   caf::replies_to<pending_atom,
                   int32_t>::with<std::vector<upstream_message>>,
   caf::reacts_to<callback_atom, int32_t, std::vector<std::string>,
+                 std::vector<std::string>>,
+  caf::reacts_to<inbound_seen_atom, int32_t, std::vector<std::string>,
                  std::vector<std::string>>,
   caf::reacts_to<stop_atom>>;
 

@@ -23,6 +23,7 @@
 /// separate each transition from the phase it leaves.
 
 #include "actors/coreapp/shard.hpp"
+#include "actors/coreapp/shard_read.hpp"
 
 #include <chrono>
 
@@ -242,8 +243,15 @@ behavior_type phase(self_ptr self, Send send, Drain drain, Flush flush,
     },
     [=](sent_atom) { self->state.events.flush_sent(); },
     [=](upstream_atom, upstream_actor& upstream) {
+      // Kept for the shard's own requests (read receipts) too.
+      self->state.cfg.upstream = upstream;
       self->send(self->state.session, upstream_atom::value,
                  std::move(upstream));
+    },
+    [=](mark_read_atom, int32_t shard, int64_t epoch, std::string& id,
+        std::string& sender) {
+      return shard_mark_read(self, shard, epoch, std::move(id),
+                             std::move(sender));
     },
     [=](stop_atom) { fence(self, "deactivated"); },
   };

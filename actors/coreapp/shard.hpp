@@ -16,6 +16,7 @@
 #include "actors/coreapp/shard_events.hpp"
 #include "actors/coreapp/upstream_session.hpp"
 #include "actors/lifecycle.hpp"
+#include "actors/protocol/read.hpp"
 #include "actors/protocol/send.hpp"
 #include "actors/protocol/upstream.hpp"
 #include "runtime/settings_cache.hpp"
@@ -56,7 +57,8 @@ struct shard_config {
 
 /// The full interface of a shard actor: the send protocol, the upstream's
 /// pushes, and the messages of its node, its session and its own timers.
-using shard_actor = shard_send_actor::extend_with<upstream_owner_actor>::extend<
+using shard_actor = shard_send_actor::extend_with<upstream_owner_actor>
+  ::extend_with<read_actor>::extend<
   /// (drain) -> ok once the commit in flight finished; the shard stops.
   caf::replies_to<drain_atom>::with<caf::ok_atom>,
   caf::reacts_to<stop_atom>,

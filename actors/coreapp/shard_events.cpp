@@ -18,15 +18,25 @@ shard_events::shard_events(int32_t shard, db_writer_actor writer,
 bool shard_events::acked(const std::vector<upstream_message>& done) {
   for (auto& m : done)
     acked_.push_back(m.id);
-  if (settings_->get().sent_status && settings_->webhooks_enabled()) {
-    std::vector<std::string> payloads;
-    payloads.reserve(done.size());
-    auto now = static_cast<int64_t>(std::time(nullptr));
-    for (auto& m : done)
-      payloads.push_back(
-        status_event_json({m.id, m.recipient, "sent", now, 0, {}}));
-    queue("status", std::move(payloads));
+  // The conversation opens when the message leaves, whether or not the
+  // application wants its sent status.
+  auto now = static_cast<int64_t>(std::time(nullptr));
+  bool report = settings_->get().sent_status && settings_->webhooks_enabled();
+  std::vector<std::string> payloads;
+  payloads.reserve(report ? done.size() : 0);
+  for (auto& m : done) {
+    auto c = conversations_.business_sent(m.recipient, now);
+    if (!report)
+      continue;
+    status_event e{m.id, m.recipient, "sent", now};
+    e.conversation_id = c.id;
+    e.conversation_origin = c.origin;
+    // The reference reports the expiration with the sent status only.
+    e.conversation_expiration = c.expires;
+    payloads.push_back(status_event_json(e));
   }
+  if (report)
+    queue("status", std::move(payloads));
   if (flush_armed_ || acked_.empty())
     return false;
   flush_armed_ = true;
@@ -46,21 +56,44 @@ void shard_events::receipts(const std::vector<upstream_receipt>& xs) {
     return;
   std::vector<std::string> payloads;
   payloads.reserve(xs.size());
-  for (auto& r : xs)
-    payloads.push_back(
-      status_event_json({r.id, r.recipient, r.status, r.timestamp,
-                         r.error_code, r.error_title}));
+  for (auto& r : xs) {
+    status_event e{r.id,         r.recipient,   r.status,
+                   r.timestamp,  r.error_code,  r.error_title};
+    // developers.facebook.com/docs/whatsapp/api/webhooks/outbound: sent
+    // and delivered carry the conversation and its pricing; read does not.
+    if (r.status == "delivered") {
+      auto c = conversations_.business_sent(r.recipient, r.timestamp);
+      e.conversation_id = c.id;
+      e.conversation_origin = c.origin;
+    }
+    payloads.push_back(status_event_json(e));
+  }
   queue("status", std::move(payloads));
 }
 
 void shard_events::inbound(const std::vector<inbound_message>& xs) {
-  if (!settings_->webhooks_enabled() || xs.empty())
+  if (xs.empty())
+    return;
+  std::vector<std::string> ids;
+  std::vector<std::string> senders;
+  ids.reserve(xs.size());
+  senders.reserve(xs.size());
+  for (auto& m : xs) {
+    conversations_.user_wrote(m.from, m.timestamp);
+    ids.push_back(m.id);
+    senders.push_back(m.from);
+  }
+  // Sent before the callbacks: the writer's mailbox keeps the order, so
+  // the sender is on record before the webhook can tell anyone the id.
+  caf::anon_send(writer_, inbound_seen_atom::value, shard_, std::move(ids),
+                 std::move(senders));
+  if (!settings_->webhooks_enabled())
     return;
   std::vector<std::string> payloads;
   payloads.reserve(xs.size());
   for (auto& m : xs)
-    payloads.push_back(
-      inbound_event_json({m.id, m.from, m.body, m.timestamp, {}}));
+    payloads.push_back(inbound_event_json(
+      {m.id, m.from, m.payload, m.timestamp, m.profile_name}));
   queue("message", std::move(payloads));
 }
 

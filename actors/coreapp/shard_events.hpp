@@ -2,14 +2,15 @@
 
 /// What the upstream reports about a shard, turned into writes off the
 /// accept path: sent marks (collected, then written in one statement per
-/// period) and webhook callbacks (sent, delivered and read statuses,
-/// inbound messages) in the stored callback format.
+/// period) and webhook callbacks (sent, delivered and read statuses with
+/// their conversation, inbound messages) in the stored callback format.
 
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "actors/coreapp/conversation_tracker.hpp"
 #include "actors/coreapp/db_writer.hpp"
 #include "actors/protocol/upstream.hpp"
 #include "runtime/settings_cache.hpp"
@@ -36,7 +37,8 @@ public:
   /// Queues status callbacks for the receipts.
   void receipts(const std::vector<upstream_receipt>& xs);
 
-  /// Queues message callbacks for the inbound messages.
+  /// Records who sent the inbound messages (for mark-as-read) and queues
+  /// their message callbacks.
   void inbound(const std::vector<inbound_message>& xs);
 
 private:
@@ -48,6 +50,8 @@ private:
   /// Acked ids not yet marked sent.
   std::vector<std::string> acked_;
   bool flush_armed_ = false;
+  /// The conversations of sent and delivered statuses.
+  conversation_tracker conversations_;
 };
 
 } // namespace mc

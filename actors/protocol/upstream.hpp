@@ -14,6 +14,8 @@
 ///       |<---------------------------- (kicked, s, e) -----|  newer session
 ///       |<------------------- (receipt, s, [receipt...]) --|
 ///       |<------------------- (inbound, s, [message...]) --|
+///       |-- (mark_read, account, s, e, id, sender) ------->|  upstream_read.hpp
+///       |<----------- ok | upstream_fenced | upstream_refused
 ///
 /// One live session per (account, shard); a login at a newer epoch ends the
 /// older one (kicked). Submits are idempotent by message id, so a session
@@ -27,6 +29,8 @@
 #include <caf/meta/type_name.hpp>
 #include <caf/replies_to.hpp>
 #include <caf/typed_actor.hpp>
+
+#include "actors/protocol/upstream_read.hpp"
 
 namespace mc {
 
@@ -69,18 +73,23 @@ typename Inspector::result_type inspect(Inspector& f, upstream_receipt& x) {
            x.status, x.timestamp, x.error_code, x.error_title);
 }
 
-/// A message a user sent to the business.
+/// A message a user sent to the business. `payload` is the message object
+/// as the webhook shows it, less from, id and timestamp: a JSON object with
+/// "type", the object of that type and, when present, "context" or
+/// "errors" (runtime/inbound_payload.hpp checks it).
 struct inbound_message {
   std::string id;
   std::string from;
-  std::string body;
+  std::string payload;
   int64_t timestamp = 0;
+  /// The sender's profile name ("contacts[].profile.name" of the webhook).
+  std::string profile_name{};
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, inbound_message& x) {
-  return f(caf::meta::type_name("inbound_message"), x.id, x.from, x.body,
-           x.timestamp);
+  return f(caf::meta::type_name("inbound_message"), x.id, x.from, x.payload,
+           x.timestamp, x.profile_name);
 }
 
 /// What the upstream pushes to a session owner.
@@ -107,6 +116,7 @@ using upstream_actor = caf::typed_actor<
   /// acked without being sent again. Fails like login when the session is
   /// fenced off or gone.
   caf::replies_to<submit_atom, std::string, int32_t, int64_t,
-                  std::vector<upstream_message>>::with<std::vector<std::string>>>;
+                  std::vector<upstream_message>>::with<std::vector<std::string>>>
+  ::extend_with<upstream_read_actor>;
 
 } // namespace mc

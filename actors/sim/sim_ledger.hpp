@@ -22,6 +22,7 @@
 
 #include "actors/protocol/upstream.hpp"
 #include "actors/sim/sim_rules.hpp"
+#include "actors/sim/sim_read_log.hpp"
 
 namespace mc {
 
@@ -156,6 +157,11 @@ public:
   /// Returns and clears the pending fault requests.
   sim_fault_requests take_fault_requests();
 
+  // -- read receipts -------------------------------------------------------------
+
+  /// The read receipts the simulator took (thread-safe on its own).
+  sim_read_log& reads() { return reads_; }
+
 private:
   /// A compact log record; the strings live in `text_`.
   struct record {
@@ -195,6 +201,7 @@ private:
   std::atomic<uint64_t> fault_gen_{0};
   std::atomic<int> extra_latency_ms_{0};
   sim_rules rules_;
+  sim_read_log reads_;
 };
 
 } // namespace mc

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "actors/sim/sim_inbound_samples.hpp"
 #include "runtime/shard_hash.hpp"
 
 namespace mc {
@@ -122,7 +123,8 @@ void sim_pushes::route(item&& x, const routes& r, batches& out) {
   auto ts = x.timestamp != 0 ? x.timestamp : sim_wall_seconds();
   if (x.inbound)
     b.inbound.push_back(inbound_message{std::move(x.id), std::move(x.peer),
-                                        std::move(x.text), ts});
+                                        std::move(x.text), ts,
+                                        std::move(x.profile_name)});
   else
     b.receipts.push_back(upstream_receipt{std::move(x.id), std::move(x.peer),
                                           std::move(x.text), ts, x.error_code,
@@ -154,11 +156,14 @@ void sim_pushes::make_inbound(time_point now, const routes& r,
   auto n = static_cast<int64_t>(std::floor(inbound_credit_));
   inbound_credit_ -= static_cast<double>(n);
   std::uniform_int_distribution<int> pick{0, std::max(users_, 1) - 1};
+  auto& types = sim_inbound_samples::mix();
+  std::uniform_int_distribution<size_t> pick_type{0, types.size() - 1};
   auto ts = sim_wall_seconds();
   for (int64_t i = 0; i < n; ++i) {
     auto from = sim_user(pick(rng_));
     auto num = inbound_counter_++;
-    auto body = "hello from " + from + " #" + std::to_string(num);
+    auto payload
+      = sim_inbound_samples::payload(types[pick_type(rng_)], num, from);
     auto id = inbound_prefix_ + std::to_string(num);
     for (auto& acc : r.shards_total) {
       item x;
@@ -169,8 +174,9 @@ void sim_pushes::make_inbound(time_point now, const routes& r,
       x.shard = shard_of(from, acc.second);
       x.id = id;
       x.peer = from;
-      x.text = body;
+      x.text = payload;
       x.timestamp = ts;
+      x.profile_name = sim_inbound_samples::profile_name(from);
       route(std::move(x), r, out);
     }
   }
@@ -205,8 +211,9 @@ sim_pushes::batches sim_pushes::inject_inbound(time_point now,
   x.id = msg.id.empty() ? inbound_prefix_ + std::to_string(inbound_counter_++)
                         : std::move(msg.id);
   x.peer = std::move(msg.from);
-  x.text = std::move(msg.body);
+  x.text = std::move(msg.payload);
   x.timestamp = msg.timestamp != 0 ? msg.timestamp : sim_wall_seconds();
+  x.profile_name = std::move(msg.profile_name);
   batches out;
   route(std::move(x), r, out);
   return out;

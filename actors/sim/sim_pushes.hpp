@@ -42,12 +42,14 @@ public:
     std::string id;
     /// Recipient of a receipt or sender of an inbound message.
     std::string peer;
-    /// Receipt status or inbound body.
+    /// Receipt status or inbound payload (runtime/inbound_payload.hpp).
     std::string text;
     int64_t timestamp = 0;
     /// The error of a "failed" receipt.
     int32_t error_code = 0;
     std::string error_title;
+    /// The sender's profile name (inbound only).
+    std::string profile_name{};
   };
 
   /// What one session owner gets in one round.
@@ -68,7 +70,8 @@ public:
   sim_pushes() = default;
 
   /// `inbound_rate` messages per second over `users` simulated users,
-  /// picked with `seed`; inbound ids start with `id_prefix`.
+  /// picked with `seed`, of the types of sim_inbound_samples::mix();
+  /// inbound ids start with `id_prefix`.
   sim_pushes(double inbound_rate, int users, uint64_t seed,
              std::string id_prefix);
 

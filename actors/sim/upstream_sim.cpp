@@ -1,6 +1,7 @@
 /// The upstream simulator actor: sessions (login, fencing by epoch and
-/// shard configuration), submits with their rate cap and ack latency, and
-/// fault injection; its receipts and inbound messages are sim_pushes'.
+/// shard configuration), submits with their rate cap and ack latency, read
+/// receipts, and fault injection; its receipts and inbound messages are
+/// sim_pushes'.
 /// Slightly over 300 lines: the handlers share one session table, and
 /// cutting them into files of free functions over `self` would only make
 /// them call each other across files.
@@ -234,6 +235,36 @@ caf::result<caf::ok_atom> on_login(sim_ptr self, const std::string& account,
   return caf::ok_atom::value;
 }
 
+/// The refusal of a request for a session that is not live at `epoch`:
+/// fenced off if the shard moved past this epoch (a kicked owner no longer
+/// has a session), else there is simply no session.
+caf::error no_session(sim_ptr self, const std::string& account, int32_t shard,
+                      int64_t epoch) {
+  auto& st = self->state;
+  auto newest = st.newest_epoch.find(key{account, shard});
+  auto floor = st.config_floor.find(account);
+  bool stale = (newest != st.newest_epoch.end() && newest->second > epoch)
+               || (floor != st.config_floor.end() && floor->second > epoch);
+  return stale ? fenced(self, "stale epoch") : refuse(self, "no session");
+}
+
+/// A read receipt: taken from the live session at `epoch`, from its owner
+/// (the shard) or the actor that logged in, and recorded for GET /reads.
+caf::result<caf::ok_atom> on_read(sim_ptr self, const std::string& account,
+                                  int32_t shard, int64_t epoch,
+                                  const std::string& id,
+                                  const std::string& sender) {
+  auto& st = self->state;
+  apply_faults(self);
+  auto i = st.sessions.find(key{account, shard});
+  auto from = caf::actor_cast<caf::actor_addr>(self->current_sender());
+  if (i == st.sessions.end() || i->second.epoch != epoch
+      || (i->second.client != from && i->second.owner.address() != from))
+    return no_session(self, account, shard, epoch);
+  st.ledger->reads().record({account, shard, epoch, id, sender});
+  return caf::ok_atom::value;
+}
+
 caf::result<ack_list> on_submit(sim_ptr self, const std::string& account,
                                 int32_t shard, int64_t epoch,
                                 const std::vector<upstream_message>& msgs) {
@@ -242,15 +273,8 @@ caf::result<ack_list> on_submit(sim_ptr self, const std::string& account,
   auto i = st.sessions.find(key{account, shard});
   auto sender = caf::actor_cast<caf::actor_addr>(self->current_sender());
   if (i == st.sessions.end() || i->second.epoch != epoch
-      || i->second.client != sender) {
-    // Fenced off if the shard moved past this epoch (a kicked owner no
-    // longer has a session), else there is simply no session.
-    auto newest = st.newest_epoch.find(key{account, shard});
-    auto floor = st.config_floor.find(account);
-    bool stale = (newest != st.newest_epoch.end() && newest->second > epoch)
-                 || (floor != st.config_floor.end() && floor->second > epoch);
-    return stale ? fenced(self, "stale epoch") : refuse(self, "no session");
-  }
+      || i->second.client != sender)
+    return no_session(self, account, shard, epoch);
   const key* k = &i->first;
   auto* s = &i->second;
   auto owner = s->owner;
@@ -341,6 +365,10 @@ upstream_sim(sim_ptr self, sim_config cfg, std::shared_ptr<sim_ledger> ledger) {
     [self](contacts_atom, const std::string&,
            const std::vector<std::string>& numbers) {
       return self->state.cfg.directory->check(numbers);
+    },
+    [self](mark_read_atom, const std::string& account, int32_t shard,
+           int64_t epoch, const std::string& id, const std::string& sender) {
+      return on_read(self, account, shard, epoch, id, sender);
     },
     [self](sim_ack_atom, uint64_t token) { on_ack(self, token); },
     [self](caf::tick_atom) { on_tick(self); },

@@ -3,7 +3,8 @@
 /// The upstream simulator: a stand-in for the WhatsApp messaging servers.
 ///
 /// One actor serves many accounts and shards through `upstream_actor`
-/// (actors/protocol/upstream.hpp: login and submit; it pushes kicked,
+/// (actors/protocol/upstream.hpp: login, submit and mark_read, recorded in
+/// the ledger's read log; it pushes kicked,
 /// receipt and inbound to session owners). It models what matters
 /// to multiconnect: one live session per (account, shard) fenced by epochs,
 /// idempotent accept by message id, a per-session throughput cap and ack

@@ -1,6 +1,7 @@
 #include "support/caf_dsl.hpp"
 
 #include <map>
+#include <set>
 #include <memory>
 #include <string>
 #include <vector>
@@ -12,6 +13,7 @@
 #include "actors/protocol/register.hpp"
 #include "actors/protocol/upstream.hpp"
 #include "actors/sim/upstream_sim.hpp"
+#include "runtime/inbound_payload.hpp"
 #include "runtime/shard_hash.hpp"
 
 using namespace mc;
@@ -31,6 +33,7 @@ struct sim_test_config : caf::actor_system_config {
 struct owner_state {
   caf::actor sim;
   int logins_ok = 0;
+  int reads_ok = 0;
   std::vector<std::vector<std::string>> acks;
   std::vector<std::string> errors;
   /// The same errors as values, for decisions on their codes.
@@ -67,6 +70,13 @@ caf::behavior owner(caf::stateful_actor<owner_state>* self, caf::actor sim) {
             self->state.acks.push_back(std::move(ids));
           },
           on_error);
+    },
+    [=](mark_read_atom, const std::string& account, int32_t shard,
+        int64_t epoch, const std::string& id, const std::string& sender) {
+      self
+        ->request(self->state.sim, caf::infinite, mark_read_atom::value,
+                  account, shard, epoch, id, sender)
+        .then([=](caf::ok_atom) { ++self->state.reads_ok; }, on_error);
     },
     [=](kicked_atom, int32_t shard, int64_t epoch) {
       self->state.kicks.emplace_back(shard, epoch);
@@ -387,19 +397,21 @@ TEST_CASE_FIXTURE(fixture, "an injected inbound message reaches its shard") {
   std::string from = "4930123456"; // shard 2 of 4 (pinned vector)
   REQUIRE(shard_of(from, 4) == 2);
   auto injector = make_sim_injector(caf::actor_cast<upstream_sim_actor>(sim));
-  injector(inbound_message{"", from, "hi", 0}, "acc");
+  injector(inbound_message{"", from, text_payload("hi"), 0, "Kerry"}, "acc");
   consume_messages();
   for (int32_t s = 0; s < 4; ++s)
     CHECK(st(shard_owners[s]).inbound.size() == (s == 2 ? 1u : 0u));
   auto& got = st(shard_owners[2]).inbound.at(0);
   CHECK(got.first == 2);
   CHECK(got.second.from == from);
-  CHECK(got.second.body == "hi");
+  CHECK(got.second.payload == text_payload("hi"));
+  CHECK(got.second.profile_name == "Kerry");
   CHECK_FALSE(got.second.id.empty());
   CHECK(got.second.timestamp > 0);
   // For an account that never logged in it waits for the login.
   auto late = new_owner();
-  injector(inbound_message{"in-1", "16315550000", "yo", 0}, "other");
+  injector(inbound_message{"in-1", "16315550000", text_payload("yo"), 0},
+           "other");
   consume_messages();
   login(late, 0, 1, 1, "other");
   consume_messages();
@@ -419,18 +431,26 @@ TEST_CASE_FIXTURE(fixture, "simulated users send inbound to their shards") {
   }
   advance(1000ms, 10ms);
   size_t total = 0;
+  std::set<std::string> types;
   for (int32_t s = 0; s < 2; ++s) {
     for (auto& x : st(shard_owners[s]).inbound) {
       CHECK(x.first == s);
       CHECK(shard_of(x.second.from, 2) == s);
       CHECK(x.second.from.size() == 11);
       CHECK(x.second.from.rfind("1555", 0) == 0);
+      REQUIRE(inbound_type(x.second.payload));
+      types.insert(*inbound_type(x.second.payload));
+      CHECK(x.second.profile_name == "Sim User " + x.second.from);
     }
     total += st(shard_owners[s]).inbound.size();
   }
   // 100 msg/s for ~1 s, less the first tick that only starts the clock.
   CHECK(total >= 95);
   CHECK(total <= 101);
+  // The traffic mixes the carried types (14; text weighs four of the 17
+  // draws), so ~100 messages show most of them.
+  CHECK(types.count("text") == 1);
+  CHECK(types.size() >= 8);
   CHECK(!st(shard_owners[0]).inbound.empty());
   CHECK(!st(shard_owners[1]).inbound.empty());
   // After stop no more inbound arrives.
@@ -442,6 +462,43 @@ TEST_CASE_FIXTURE(fixture, "simulated users send inbound to their shards") {
   advance(500ms, 10ms);
   CHECK(st(shard_owners[0]).inbound.size() + st(shard_owners[1]).inbound.size()
         == after);
+}
+
+TEST_CASE_FIXTURE(fixture, "a read receipt is taken from the live session "
+                           "only, and recorded") {
+  start(quiet());
+  auto a = new_owner();
+  login(a, 1, 3, 2);
+  consume_messages();
+  REQUIRE(st(a).logins_ok == 1);
+  caf::anon_send(a, mark_read_atom::value, std::string{"acc"}, int32_t{1},
+                 int64_t{3}, std::string{"in-7"}, std::string{"15550000042"});
+  consume_messages();
+  CHECK(st(a).reads_ok == 1);
+  auto reads = ledger->reads().list();
+  REQUIRE(reads.size() == 1);
+  CHECK(reads[0].account == "acc");
+  CHECK(reads[0].shard == 1);
+  CHECK(reads[0].epoch == 3);
+  CHECK(reads[0].message_id == "in-7");
+  CHECK(reads[0].sender == "15550000042");
+  // Another shard (no session) and an older epoch are refused.
+  caf::anon_send(a, mark_read_atom::value, std::string{"acc"}, int32_t{0},
+                 int64_t{3}, std::string{"in-8"}, std::string{"1"});
+  caf::anon_send(a, mark_read_atom::value, std::string{"acc"}, int32_t{1},
+                 int64_t{2}, std::string{"in-9"}, std::string{"1"});
+  consume_messages();
+  CHECK(st(a).reads_ok == 1);
+  REQUIRE(st(a).error_values.size() == 2);
+  CHECK(is(st(a).error_values[0], mc_errc::upstream_refused));
+  CHECK(is(st(a).error_values[1], mc_errc::upstream_fenced));
+  // Nor from an actor that is not the session's.
+  auto b = new_owner();
+  caf::anon_send(b, mark_read_atom::value, std::string{"acc"}, int32_t{1},
+                 int64_t{3}, std::string{"in-10"}, std::string{"1"});
+  consume_messages();
+  CHECK(st(b).reads_ok == 0);
+  CHECK(ledger->reads().total() == 1);
 }
 
 TEST_CASE_FIXTURE(fixture, "a dead owner's sessions close") {

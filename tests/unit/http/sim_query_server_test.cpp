@@ -10,6 +10,7 @@
 #include <rapidjson/document.h>
 
 #include "http/sim_query_server.hpp"
+#include "runtime/inbound_payload.hpp"
 
 using namespace mc;
 
@@ -132,11 +133,73 @@ TEST_CASE_FIXTURE(fixture, "inbound injection hands the message over") {
   REQUIRE(injected.size() == 1);
   CHECK(injected[0].second == "acc");
   CHECK(injected[0].first.from == "15550001234");
-  CHECK(injected[0].first.body == "hi");
+  CHECK(injected[0].first.payload == text_payload("hi"));
+  CHECK(injected[0].first.profile_name == "Sim User 15550001234");
   auto bad = cli.Post("/inbound", "{\"account\":\"acc\"}", "application/json");
   REQUIRE(bad);
   CHECK(bad->status == 400);
   CHECK(injected.size() == 1);
+}
+
+TEST_CASE_FIXTURE(fixture, "inbound injection of every type and of a given "
+                           "message object") {
+  auto cli = client();
+  for (auto& type : inbound_types()) {
+    auto res = cli.Post("/inbound",
+                        R"({"account":"acc","from":"15550001234","name":"Kerry",)"
+                        R"("type":")" + type + R"("})",
+                        "application/json");
+    REQUIRE(res);
+    CHECK(res->status == 200);
+  }
+  REQUIRE(injected.size() == inbound_types().size());
+  for (size_t i = 0; i < injected.size(); ++i) {
+    CHECK(inbound_type(injected[i].first.payload) == inbound_types()[i]);
+    CHECK(injected[i].first.profile_name == "Kerry");
+  }
+  auto given = cli.Post(
+    "/inbound",
+    R"({"account":"acc","from":"1","id":"x1","message":{"type":"location",)"
+    R"("location":{"latitude":1.5,"longitude":2.5}}})",
+    "application/json");
+  REQUIRE(given);
+  CHECK(given->status == 200);
+  REQUIRE(injected.size() == inbound_types().size() + 1);
+  CHECK(injected.back().first.id == "x1");
+  rapidjson::Document doc;
+  doc.Parse(injected.back().first.payload.c_str());
+  REQUIRE(doc.IsObject());
+  CHECK(doc["location"]["latitude"].GetDouble() == 1.5);
+  // Refused: an unknown type, a message without its object, two kinds.
+  for (auto* body :
+       {R"({"account":"acc","from":"1","type":"fax"})",
+        R"({"account":"acc","from":"1","message":{"type":"image"}})",
+        R"({"account":"acc","from":"1","body":"x","type":"text"})",
+        R"({"account":"acc","from":"1"})"}) {
+    auto res = cli.Post("/inbound", body, "application/json");
+    REQUIRE(res);
+    CHECK_MESSAGE(res->status == 400, body);
+  }
+  CHECK(injected.size() == inbound_types().size() + 1);
+}
+
+TEST_CASE_FIXTURE(fixture, "reads lists the read receipts taken") {
+  ledger->reads().record({"acc", 2, 5, "in-1", "15550000001"});
+  auto cli = client();
+  auto res = cli.Get("/reads");
+  REQUIRE(res);
+  REQUIRE(res->status == 200);
+  rapidjson::Document doc;
+  doc.Parse(res->body.c_str());
+  REQUIRE(doc.IsObject());
+  CHECK(doc["total"].GetUint64() == 1);
+  REQUIRE(doc["reads"].Size() == 1);
+  auto& r = doc["reads"][0];
+  CHECK(std::string{r["account"].GetString()} == "acc");
+  CHECK(r["shard"].GetInt() == 2);
+  CHECK(r["epoch"].GetInt64() == 5);
+  CHECK(std::string{r["message_id"].GetString()} == "in-1");
+  CHECK(std::string{r["sender"].GetString()} == "15550000001");
 }
 
 TEST_CASE("the query server stops promptly and can restart") {
