@@ -1,6 +1,8 @@
 #include "http/webapp_server.hpp"
 
+#include "http/body_limits.hpp"
 #include "http/tuned_server.hpp"
+#include "runtime/media_kind.hpp"
 #include "runtime/log.hpp"
 
 namespace mc::http {
@@ -10,6 +12,8 @@ webapp_server::webapp_server(webapp_context& ctx) : ctx_(ctx) {
   add_message_routes(srv_, ctx_);
   add_admin_routes(srv_, ctx_);
   add_account_routes(srv_, ctx_);
+  add_media_routes(srv_, ctx_);
+  install_body_limits(srv_);
   srv_.set_exception_handler([this](const httplib::Request& req,
                                     httplib::Response& res,
                                     std::exception_ptr ep) {
@@ -51,6 +55,9 @@ webapp_server::webapp_server(webapp_context& ctx) : ctx_(ctx) {
 int webapp_server::bind(const std::string& host, int port, int threads) {
   server_tuning t;
   t.threads = threads;
+  // The server-wide cap is the largest media; install_body_limits keeps
+  // every other route at its small limit.
+  t.payload_max = max_media_bytes;
   return bind_tuned(srv_, host, port, t);
 }
 
