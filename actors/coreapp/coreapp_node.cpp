@@ -47,6 +47,7 @@ shard_config make_shard_config(self_ptr self, int32_t shard, int64_t epoch,
   sc.upstream = cfg.upstream;
   sc.settings = cfg.settings;
   sc.limits = cfg.limits;
+  sc.media = cfg.media;
   return sc;
 }
 

@@ -42,6 +42,8 @@ struct coreapp_config {
   shard_limits limits;
   /// Raised when the upstream connection drops (see coreapp_node_state).
   std::shared_ptr<std::atomic<bool>> upstream_lost;
+  /// Moves media between the store and the upstream (may be null).
+  media_relay_actor media;
 };
 
 /// One shard this node serves.

@@ -49,6 +49,8 @@ struct shard_config {
   upstream_actor upstream;
   std::shared_ptr<settings_cache> settings;
   shard_limits limits;
+  /// Passed on to the session (may be null).
+  media_relay_actor media;
 };
 
 /// The full interface of a shard actor: the send protocol, the upstream's

@@ -22,6 +22,7 @@ int run_upstream_sim(const options& opts) {
   sc.inbound_rate = opts.sim_inbound_rate;
   sc.users = opts.sim_users;
   auto ledger = std::make_shared<sim_ledger>();
+  sc.media = std::make_shared<sim_media>();
   auto sim = sys.spawn(upstream_sim, sc, ledger);
   // Published dynamically typed, like the coreapp node: a coreapp connects
   // with an untyped remote_actor and casts to upstream_actor.
@@ -36,6 +37,7 @@ int run_upstream_sim(const options& opts) {
   }
   sim_query_server query{ledger, make_sim_injector(sim),
                          make_sim_fault_notifier(sim)};
+  query.serve_media(sc.media);
   if (!query.start(opts.bind_host, opts.http_port)) {
     log_error(opts.node_id, "cannot serve queries on ", opts.bind_host, ":",
               opts.http_port);
