@@ -7,6 +7,7 @@
 
 #include "actors/protocol/errors.hpp"
 #include "actors/protocol/timeouts.hpp"
+#include "http/media_reference.hpp"
 #include "http/route.hpp"
 #include "http/send_request.hpp"
 #include "http/webapp_context.hpp"
@@ -55,7 +56,8 @@ attempt try_send(webapp_context& ctx, const shard_route& route,
                  std::chrono::milliseconds timeout) {
   auto done = std::make_shared<std::promise<send_outcome>>();
   auto outcome = done->get_future();
-  send_job job{send_item{route.shard, route.epoch, id, msg.to, msg.body},
+  send_job job{send_item{route.shard, route.epoch, id, msg.to, msg.payload,
+                         msg.type},
                route.node, timeout, done};
   auto n = ctx.next_gateway.fetch_add(1, std::memory_order_relaxed);
   caf::anon_send(ctx.gateways[n % ctx.gateways.size()], std::move(job));
@@ -93,6 +95,10 @@ void send_message(webapp_context& ctx, const httplib::Request& req,
   // msg.to is digits already (parse_send_request): routing and the
   // per-recipient order see that one form.
   auto& msg = std::get<send_request>(parsed);
+  if (auto err = check_media_reference(ctx, msg)) {
+    reply_error(res, *err);
+    return;
+  }
   auto id = new_message_id();
   api_error error = make_api_error(codes::not_ready, "no attempt made");
   // A request whose shard is moving waits for the new owner, up to the

@@ -82,27 +82,24 @@ TEST_CASE("media ids are random version 4 UUIDs") {
 
 TEST_CASE("body limits: 100 MB on POST /v1/media, 64 KiB elsewhere") {
   auto big = std::to_string(64 * 1024 + 1);
-  CHECK(check_body_limit(request("POST", "/v1/messages",
-                                 {{"Content-Length", big}}))
-        == body_verdict::too_large);
-  CHECK(check_body_limit(request("POST", "/v1/messages",
-                                 {{"Content-Length", "65536"}}))
-        == body_verdict::accept);
-  CHECK(check_body_limit(request("POST", "/v1/media",
-                                 {{"Content-Length", big}}))
-        == body_verdict::accept);
-  CHECK(check_body_limit(request("POST", "/v1/media",
-                                 {{"Content-Length",
-                                   std::to_string(100 * 1024 * 1024 + 1)}}))
-        == body_verdict::too_large);
+  CHECK(body_too_large(request("POST", "/v1/messages",
+                               {{"Content-Length", big}})));
+  CHECK_FALSE(body_too_large(request("POST", "/v1/messages",
+                                     {{"Content-Length", "65536"}})));
+  CHECK_FALSE(body_too_large(request("POST", "/v1/media",
+                                     {{"Content-Length", big}})));
+  CHECK(body_too_large(request("POST", "/v1/media",
+                               {{"Content-Length",
+                                 std::to_string(100 * 1024 * 1024 + 1)}})));
   // A media id path is no upload.
-  CHECK(check_body_limit(request("POST", "/v1/media/abc",
-                                 {{"Content-Length", big}}))
-        == body_verdict::too_large);
-  CHECK(check_body_limit(request("POST", "/v1/users",
-                                 {{"Transfer-Encoding", "chunked"}}))
-        == body_verdict::length_required);
-  CHECK(check_body_limit(request("POST", "/v1/media",
-                                 {{"Transfer-Encoding", "chunked"}}))
-        == body_verdict::accept);
+  CHECK(body_too_large(request("POST", "/v1/media/abc",
+                               {{"Content-Length", big}})));
+  CHECK_FALSE(body_too_large(request("POST", "/v1/users", {})));
+  httplib::Response res;
+  CHECK(route_body_limit(request("PATCH", "/v1/settings/application",
+                                 {{"Content-Length", big}}),
+                         res)
+        == httplib::Server::HandlerResponse::Handled);
+  CHECK(res.status == 413);
+  CHECK(res.get_header_value("Connection") == "close");
 }
