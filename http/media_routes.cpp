@@ -70,7 +70,7 @@ void download(webapp_context& ctx, const httplib::Request& req,
     });
 }
 
-void remove(webapp_context& ctx, const httplib::Request& req,
+void remove_media(webapp_context& ctx, const httplib::Request& req,
             httplib::Response& res) {
   auto id = req.matches[1].str();
   auto deleted = ctx.db->with(
@@ -90,7 +90,7 @@ void add_media_routes(httplib::Server& srv, webapp_context& ctx) {
   add_route(srv, ctx, m::get, R"(/v1/media/([^/]+))", route_access::user,
             download);
   add_route(srv, ctx, m::del, R"(/v1/media/([^/]+))", route_access::user,
-            remove);
+            remove_media);
 }
 
 } // namespace mc::http
