@@ -1,5 +1,7 @@
 #include "http/sim_query_server.hpp"
 
+#include "http/sim_rules_routes.hpp"
+
 #include <chrono>
 #include <cstdlib>
 #include <limits>
@@ -188,6 +190,7 @@ void sim_query_server::install_routes() {
     res.set_content(messages_json(ledger_->entries(from, limit)),
                     "application/json");
   });
+  sim_rules_routes::install(svr, ledger_->rules());
   svr.Post("/reset", [this](const httplib::Request&, httplib::Response& res) {
     ledger_->reset();
     reply_ok(res);

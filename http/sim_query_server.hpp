@@ -20,6 +20,8 @@
 ///   bad input
 /// - POST /inbound {"account","from","body"[,"id"]} -> {"ok":true}: injects
 ///   one inbound message now
+/// - POST /templates, POST /rules: what the simulated servers check
+///   (http/sim_rules_routes.hpp)
 
 #include <cstdint>
 #include <functional>

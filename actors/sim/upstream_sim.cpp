@@ -273,9 +273,15 @@ caf::result<ack_list> on_submit(sim_ptr self, const std::string& account,
   ids.reserve(msgs.size());
   for (auto& m : msgs)
     ids.push_back(m.id);
+  // The servers check each new message before sending it; a broken rule
+  // ends in a failed status instead of delivered and read.
+  std::vector<sim_verdict> verdicts(msgs.size());
+  for (size_t i = 0; i < msgs.size(); ++i)
+    if (fresh[i])
+      verdicts[i] = st.ledger->rules().check(msgs[i]);
   st.pushes.schedule_receipts(k->first, shard, st.shards_total[k->first],
                               msgs, fresh, reply_at, ms(st.cfg.delivered_ms),
-                              ms(st.cfg.read_ms));
+                              ms(st.cfg.read_ms), verdicts);
   arm_tick(self);
   if (reply_at <= now)
     return ids;
