@@ -7,6 +7,7 @@
 
 #include "actors/protocol/errors.hpp"
 #include "actors/protocol/timeouts.hpp"
+#include "http/media_reference.hpp"
 #include "http/route.hpp"
 #include "http/send_request.hpp"
 #include "http/webapp_context.hpp"
@@ -94,6 +95,10 @@ void send_message(webapp_context& ctx, const httplib::Request& req,
   // msg.to is digits already (parse_send_request): routing and the
   // per-recipient order see that one form.
   auto& msg = std::get<send_request>(parsed);
+  if (auto err = check_media_reference(ctx, msg)) {
+    reply_error(res, *err);
+    return;
+  }
   auto id = new_message_id();
   api_error error = make_api_error(codes::not_ready, "no attempt made");
   // A request whose shard is moving waits for the new owner, up to the

@@ -13,6 +13,7 @@
 #include <rapidjson/writer.h>
 
 #include "http/sim_inbound_request.hpp"
+#include "http/sim_media_routes.hpp"
 
 namespace mc {
 
@@ -301,6 +302,8 @@ bool sim_query_server::start(const std::string& host, uint16_t port) {
   server_->set_tcp_nodelay(true);
   server_->set_keep_alive_max_count(1000);
   install_routes();
+  if (media_)
+    add_sim_media_routes(*server_, media_);
   int bound = 0;
   if (port == 0) {
     bound = server_->bind_to_any_port(host);

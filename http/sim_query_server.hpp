@@ -38,6 +38,7 @@
 
 #include "actors/sim/sim_directory.hpp"
 #include "actors/sim/sim_ledger.hpp"
+#include "actors/sim/sim_media.hpp"
 
 namespace httplib {
 class Server;
@@ -80,6 +81,11 @@ public:
   /// Stops serving and joins the thread; idempotent.
   void stop();
 
+  /// Also serves `media` (http/sim_media_routes.hpp); call before `start`.
+  void serve_media(std::shared_ptr<sim_media> media) {
+    media_ = std::move(media);
+  }
+
 private:
   void install_routes();
 
@@ -87,6 +93,7 @@ private:
   inject_fn inject_;
   std::function<void()> on_fault_;
   std::shared_ptr<sim_directory> directory_;
+  std::shared_ptr<sim_media> media_;
   std::unique_ptr<httplib::Server> server_;
   std::thread thread_;
   uint16_t port_ = 0;

@@ -70,5 +70,6 @@ void add_message_routes(httplib::Server& srv, webapp_context& ctx);
 void add_read_routes(httplib::Server& srv, webapp_context& ctx);
 void add_admin_routes(httplib::Server& srv, webapp_context& ctx);
 void add_account_routes(httplib::Server& srv, webapp_context& ctx);
+void add_media_routes(httplib::Server& srv, webapp_context& ctx);
 
 } // namespace mc::http

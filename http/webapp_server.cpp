@@ -1,9 +1,11 @@
 #include "http/webapp_server.hpp"
 
 #include "http/contact_routes.hpp"
+#include "http/body_limits.hpp"
 #include "http/request_normaliser.hpp"
 #include "http/stats_routes.hpp"
 #include "http/tuned_server.hpp"
+#include "runtime/media_kind.hpp"
 #include "runtime/log.hpp"
 
 namespace mc::http {
@@ -18,6 +20,7 @@ webapp_server::webapp_server(webapp_context &ctx) : ctx_(ctx) {
   add_contact_routes(srv_, ctx_);
   ctx_.web_metrics = std::make_shared<request_metrics>();
   ctx_.web_metrics->install(srv_);
+  add_media_routes(srv_, ctx_);
   srv_.set_exception_handler([this](const httplib::Request &req,
                                     httplib::Response &res,
                                     std::exception_ptr ep) {
@@ -66,11 +69,15 @@ int webapp_server::bind(const std::string &host, int port, int threads) {
   server_tuning t;
   t.threads = threads;
   // httplib keeps one pre-routing handler (the tuned server's guard): the
-  // request timing starts in the step chained after it.
+  // request timing starts in the step chained after it. The server-wide
+  // cap (the guard's) is the largest media; the route limit keeps every
+  // other route at its small one, checked on the normalised path.
+  t.payload_max = max_media_bytes;
   t.pre_routing = [metrics = ctx_.web_metrics](const httplib::Request &req,
                                                httplib::Response &res) {
     metrics->started();
-    return request_normaliser::apply(req, res);
+    request_normaliser::apply(req, res);
+    return route_body_limit(req, res);
   };
   return bind_tuned(srv_, host, port, t);
 }

@@ -50,6 +50,7 @@ shard_config make_shard_config(self_ptr self, int32_t shard, int64_t epoch,
   sc.settings = cfg.settings;
   sc.limits = cfg.limits;
   sc.stats = cfg.stats;
+  sc.media = cfg.media;
   return sc;
 }
 

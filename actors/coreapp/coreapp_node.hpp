@@ -50,6 +50,8 @@ struct coreapp_config {
   std::shared_ptr<std::atomic<bool>> upstream_lost;
   /// The node's in-memory counters (GET /v1/stats/app).
   std::shared_ptr<coreapp_stats> stats = std::make_shared<coreapp_stats>();
+  /// Moves media between the store and the upstream (may be null).
+  media_relay_actor media;
 };
 
 /// One shard this node serves.

@@ -331,6 +331,7 @@ behavior_type shard_impl(self_ptr self, shard_config cfg) {
   sc.client = caf::actor_cast<session_client_actor>(self);
   sc.submit_batch = st.cfg.limits.submit_batch;
   sc.window = st.cfg.limits.window;
+  sc.media = st.cfg.media;
   st.session = self->spawn<caf::linked>(upstream_session, std::move(sc));
   // The session ends only when the upstream fenced this shard off.
   self->set_exit_handler([=](caf::exit_msg& em) {

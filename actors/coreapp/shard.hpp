@@ -53,6 +53,8 @@ struct shard_config {
   shard_limits limits;
   /// The node's in-memory counters (GET /v1/stats/app); may be null.
   std::shared_ptr<coreapp_stats> stats;
+  /// Passed on to the session (may be null).
+  media_relay_actor media;
 };
 
 /// The full interface of a shard actor: the send protocol, the upstream's

@@ -24,6 +24,11 @@ constexpr auto retry_delay = std::chrono::milliseconds{100};
 void requeue_in_flight(self_ptr self) {
   auto& st = self->state;
   ++st.generation;
+  if (st.uploading) {
+    st.outbox.insert(st.outbox.begin(), st.uploading->begin(),
+                     st.uploading->end());
+    st.uploading.reset();
+  }
   for (auto i = st.in_flight.rbegin(); i != st.in_flight.rend(); ++i)
     st.outbox.insert(st.outbox.begin(), i->second.begin(), i->second.end());
   st.in_flight.clear();
@@ -71,9 +76,56 @@ void submit(self_ptr self, std::vector<upstream_message> msgs) {
       });
 }
 
+/// Has the relay upload the media `msgs` refer to, then submits them; a
+/// failure puts them back in order (requeue_in_flight) and retries.
+void upload_then_submit(self_ptr self, std::vector<upstream_message> msgs,
+                        std::vector<std::string> ids) {
+  auto& st = self->state;
+  auto gen = st.generation;
+  st.uploading = std::move(msgs);
+  auto n = ids.size();
+  self
+    ->request(st.cfg.media, ensure_media_timeout(n), ensure_media_atom::value,
+              st.cfg.account,
+              caf::actor_cast<upstream_media_actor>(st.cfg.upstream), ids)
+    .then(
+      [=](caf::ok_atom) {
+        auto& st = self->state;
+        if (gen != st.generation)
+          return;
+        st.media.uploaded(ids);
+        auto batch = std::move(*st.uploading);
+        st.uploading.reset();
+        submit(self, std::move(batch));
+        pump(self);
+      },
+      [=](caf::error& err) {
+        auto& st = self->state;
+        if (gen != st.generation)
+          return;
+        if (is(err, mc_errc::media_unknown)) {
+          // Deleted or expired after the send was accepted: retrying cannot
+          // bring it back, so the message goes without it rather than
+          // blocking every message behind it.
+          log_error(st.cfg.who, "media gone before its message left: ",
+                    self->system().render(err));
+          st.media.uploaded(ids);
+          auto batch = std::move(*st.uploading);
+          st.uploading.reset();
+          submit(self, std::move(batch));
+          pump(self);
+          return;
+        }
+        log_error(st.cfg.who, "media upload failed: ",
+                  self->system().render(err), "; retrying in order");
+        requeue_in_flight(self);
+        self->delayed_send(self, retry_delay, pump_atom::value);
+      });
+}
+
 void pump(self_ptr self) {
   auto& st = self->state;
-  if (!st.logged_in || st.held)
+  if (!st.logged_in || st.held || st.uploading)
     return;
   while (!st.outbox.empty() && st.in_flight.size() < st.cfg.window) {
     auto n = std::min(st.outbox.size(), st.cfg.submit_batch);
@@ -82,6 +134,13 @@ void pump(self_ptr self) {
     for (size_t i = 0; i < n; ++i) {
       msgs.push_back(std::move(st.outbox.front()));
       st.outbox.pop_front();
+    }
+    if (st.cfg.media) {
+      auto missing = st.media.missing(msgs);
+      if (!missing.empty()) {
+        upload_then_submit(self, std::move(msgs), std::move(missing));
+        return;
+      }
     }
     submit(self, std::move(msgs));
   }

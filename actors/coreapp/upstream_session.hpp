@@ -17,16 +17,23 @@
 /// Per-recipient order: batches leave in outbox order; after any failure
 /// every batch in flight goes back to the front of the outbox, oldest
 /// first, and is sent again (the upstream drops what it has by id).
+///
+/// Media: a batch with a message that refers to a media id this session has
+/// not uploaded yet waits, with everything behind it, until the media relay
+/// uploaded that media (see session_media); text-only batches never wait.
 
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <caf/typed_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
+#include "actors/coreapp/media_relay.hpp"
+#include "actors/coreapp/session_media.hpp"
 #include "actors/protocol/upstream.hpp"
 
 namespace mc {
@@ -73,6 +80,9 @@ struct upstream_session_config {
   /// Messages per submit, and submits in flight.
   size_t submit_batch = 256;
   size_t window = 4;
+  /// Uploads the media of media messages; without one, messages go as they
+  /// are (tests of the text path).
+  media_relay_actor media;
 };
 
 /// State of a session.
@@ -89,6 +99,11 @@ struct upstream_session_state {
   uint64_t next_batch = 0;
   /// Bumped when in-flight batches are put back, so stale acks are ignored.
   uint64_t generation = 0;
+  /// The batch waiting for its media upload; newer than every batch in
+  /// flight, and nothing is submitted while it waits.
+  std::optional<std::vector<upstream_message>> uploading;
+  /// Media ids this session uploaded.
+  session_media media;
 };
 
 /// Spawn linked to the shard: it quits with mc_errc::upstream_fenced when

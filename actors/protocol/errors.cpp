@@ -15,6 +15,8 @@ const char* to_string(mc_errc code) {
     case mc_errc::database: return "database";
     case mc_errc::resharding: return "resharding";
     case mc_errc::upstream_fenced: return "upstream_fenced";
+    case mc_errc::media_unknown: return "media_unknown";
+    case mc_errc::media_invalid: return "media_invalid";
   }
   return "unknown";
 }

@@ -32,6 +32,11 @@ enum class mc_errc : uint8_t {
   /// shard configuration of the account): this owner is fenced off for
   /// good and must stop, retrying cannot help.
   upstream_fenced,
+  /// The upstream holds no media under that id (upstream_media.hpp), or
+  /// the media store has none (unknown, deleted or expired).
+  media_unknown,
+  /// Media bytes do not match their sha256.
+  media_invalid,
 };
 
 /// The name of `code`, as the error renderer prints it.

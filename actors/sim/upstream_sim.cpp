@@ -318,6 +318,26 @@ caf::result<ack_list> on_submit(sim_ptr self, const std::string& account,
   return promise;
 }
 
+caf::result<caf::ok_atom> on_upload_media(sim_ptr self,
+                                          const std::string& account,
+                                          const std::string& id,
+                                          const std::string& mime,
+                                          const std::string& sha256,
+                                          std::string& bytes) {
+  if (self->state.cfg.media->put(account, id, mime, sha256, std::move(bytes))
+      != mc_errc::none)
+    return make_error(mc_errc::media_invalid, "sha256 does not match");
+  return caf::ok_atom::value;
+}
+
+caf::result<std::string, std::string>
+on_download_media(sim_ptr self, const std::string& id) {
+  auto m = self->state.cfg.media->get(id);
+  if (!m)
+    return make_error(mc_errc::media_unknown, id);
+  return caf::make_result(m->mime_type, *m->bytes);
+}
+
 void on_inject(sim_ptr self, const std::string& account,
                inbound_message msg) {
   auto now = self->clock().now();
@@ -333,6 +353,8 @@ upstream_sim(sim_ptr self, sim_config cfg, std::shared_ptr<sim_ledger> ledger) {
   st.cfg = cfg;
   if (!st.cfg.directory)
     st.cfg.directory = std::make_shared<sim_directory>();
+  if (!st.cfg.media)
+    st.cfg.media = std::make_shared<sim_media>();
   st.ledger = std::move(ledger);
   // fault_gen_seen stays 0: requests made before the actor ran still apply.
   // Inbound ids must not repeat across simulator restarts: prefix them with
@@ -369,6 +391,14 @@ upstream_sim(sim_ptr self, sim_config cfg, std::shared_ptr<sim_ledger> ledger) {
     [self](mark_read_atom, const std::string& account, int32_t shard,
            int64_t epoch, const std::string& id, const std::string& sender) {
       return on_read(self, account, shard, epoch, id, sender);
+    },
+    [self](upload_media_atom, const std::string& account,
+           const std::string& id, const std::string& mime,
+           const std::string& sha256, std::string& bytes) {
+      return on_upload_media(self, account, id, mime, sha256, bytes);
+    },
+    [self](download_media_atom, const std::string&, const std::string& id) {
+      return on_download_media(self, id);
     },
     [self](sim_ack_atom, uint64_t token) { on_ack(self, token); },
     [self](caf::tick_atom) { on_tick(self); },

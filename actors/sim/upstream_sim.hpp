@@ -36,7 +36,9 @@
 #include "actors/protocol/upstream.hpp"
 #include "actors/protocol/upstream_contacts.hpp"
 #include "actors/sim/sim_directory.hpp"
+#include "actors/protocol/upstream_media.hpp"
 #include "actors/sim/sim_ledger.hpp"
+#include "actors/sim/sim_media.hpp"
 #include "actors/sim/sim_pushes.hpp"
 
 namespace mc {
@@ -54,9 +56,10 @@ using sim_fault_atom = caf::atom_constant<caf::atom("sim_fault")>;
 /// (stop_atom): stops all timers (receipts and inbound stop flowing); the
 /// actor stays alive for queries. An exit message stops and terminates.
 
-/// The simulator's full interface: the upstream plus its local messages.
+/// The simulator's full interface: the upstream, its contact and media calls
+/// and its local messages.
 using upstream_sim_actor = upstream_actor::extend_with<
-  upstream_contacts_actor>::extend<
+  upstream_contacts_actor>::extend_with<upstream_media_actor>::extend<
   caf::reacts_to<sim_ack_atom, uint64_t>,
   caf::reacts_to<caf::tick_atom>,
   caf::reacts_to<sim_inject_atom, std::string, inbound_message>,
@@ -83,6 +86,9 @@ struct sim_config {
   uint64_t seed = 42;
   /// Who is a WhatsApp user (contact checks); a private one when null.
   std::shared_ptr<sim_directory> directory;
+  /// The media it holds, shared with the query server; made by the
+  /// simulator when null.
+  std::shared_ptr<sim_media> media;
 };
 
 /// State of the upstream simulator actor.

@@ -8,6 +8,7 @@
 #include "actors/node_transport.hpp"
 #include "actors/coreapp/coreapp_node.hpp"
 #include "actors/coreapp/db_writer.hpp"
+#include "actors/coreapp/media_relay.hpp"
 #include "actors/coreapp/webhook_dispatcher.hpp"
 #include "actors/lifecycle.hpp"
 #include "actors/remote_connector.hpp"
@@ -98,6 +99,7 @@ int run_coreapp(const options& opts) {
   // One connection for heartbeats, the rest for the writers.
   for (int i = 0; i < std::max(1, opts.db_pool_size - 1); ++i)
     cc.writers.push_back(sys.spawn<caf::detached>(db_writer, opts.db_uri));
+  cc.media = sys.spawn<caf::detached>(media_relay, opts.db_uri);
   auto node = sys.spawn(coreapp_node, cc);
   webhook_dispatcher_config wc;
   wc.node_id = opts.node_id;
@@ -119,6 +121,7 @@ int run_coreapp(const options& opts) {
     caf::anon_send(dispatcher, stop_atom::value);
     for (auto& w : cc.writers)
       caf::anon_send(w, stop_atom::value);
+    caf::anon_send(cc.media, stop_atom::value);
     return 1;
   }
   auto self = self_record(opts, *port, 0, node_state::standby);
@@ -155,6 +158,7 @@ int run_coreapp(const options& opts) {
   caf::anon_send_exit(node, caf::exit_reason::user_shutdown);
   for (auto& w : cc.writers)
     caf::anon_send(w, stop_atom::value);
+  caf::anon_send(cc.media, stop_atom::value);
   sys.await_all_actors_done();
   log_info(opts.node_id, "coreapp stopped");
   return 0;

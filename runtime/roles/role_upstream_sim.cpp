@@ -24,6 +24,7 @@ int run_upstream_sim(const options& opts) {
   sc.users = opts.sim_users;
   sc.directory = std::make_shared<sim_directory>();
   auto ledger = std::make_shared<sim_ledger>();
+  sc.media = std::make_shared<sim_media>();
   auto sim = sys.spawn(upstream_sim, sc, ledger);
   // Published dynamically typed, like the coreapp node: a coreapp connects
   // with an untyped remote_actor and casts to upstream_actor.
@@ -38,6 +39,7 @@ int run_upstream_sim(const options& opts) {
   sim_query_server query{ledger, make_sim_injector(sim),
                          make_sim_fault_notifier(sim)};
   query.set_directory(sc.directory);
+  query.serve_media(sc.media);
   if (!query.start(opts.bind_host, opts.http_port)) {
     log_error(opts.node_id, "cannot serve queries on ", opts.bind_host, ":",
               opts.http_port);
