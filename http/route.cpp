@@ -40,6 +40,12 @@ void register_on(httplib::Server& srv, route_method method, const char* path,
     case route_method::patch:
       srv.Patch(path, std::move(handler));
       return;
+    case route_method::put:
+      srv.Put(path, std::move(handler));
+      return;
+    case route_method::del:
+      srv.Delete(path, std::move(handler));
+      return;
   }
 }
 

@@ -25,7 +25,7 @@ enum class route_access {
 };
 
 /// The HTTP methods the API uses.
-enum class route_method { get, post, patch };
+enum class route_method { get, post, patch, put, del };
 
 /// A route's work once the caller is admitted.
 using route_handler = void (*)(webapp_context& ctx, const httplib::Request& req,

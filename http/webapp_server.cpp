@@ -10,6 +10,9 @@ webapp_server::webapp_server(webapp_context& ctx) : ctx_(ctx) {
   add_message_routes(srv_, ctx_);
   add_admin_routes(srv_, ctx_);
   add_account_routes(srv_, ctx_);
+  add_user_admin_routes(srv_, ctx_);
+  add_account_settings_routes(srv_, ctx_);
+  add_account_verify_route(srv_, ctx_);
   srv_.set_exception_handler([this](const httplib::Request& req,
                                     httplib::Response& res,
                                     std::exception_ptr ep) {

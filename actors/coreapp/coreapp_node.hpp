@@ -15,6 +15,7 @@
 #include "actors/protocol/cluster.hpp"
 #include "actors/protocol/send.hpp"
 #include "actors/protocol/upstream.hpp"
+#include "actors/protocol/upstream_account.hpp"
 #include "runtime/settings_cache.hpp"
 
 namespace mc {
@@ -26,7 +27,7 @@ using status_atom = caf::atom_constant<caf::atom("status")>;
 /// The coreapp node's published actor: the cluster control interface (the
 /// supervisor's view), the send interface (the webapps' view) and its local
 /// messages.
-using coreapp_node_actor = cluster_node_actor::extend_with<send_actor>::extend<
+using coreapp_node_actor = cluster_node_actor::extend_with<send_actor>::extend_with<upstream_account_actor>::extend<
   /// (upstream, handle): the node reconnected to the upstream; its shards'
   /// sessions log in again through the new handle.
   caf::reacts_to<upstream_atom, upstream_actor>,

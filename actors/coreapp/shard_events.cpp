@@ -18,7 +18,7 @@ shard_events::shard_events(int32_t shard, db_writer_actor writer,
 bool shard_events::acked(const std::vector<upstream_message>& done) {
   for (auto& m : done)
     acked_.push_back(m.id);
-  if (settings_->get().sent_status && settings_->webhooks_enabled()) {
+  if (status_wanted(settings_->get(), "sent") && settings_->webhooks_enabled()) {
     std::vector<std::string> payloads;
     payloads.reserve(done.size());
     auto now = static_cast<int64_t>(std::time(nullptr));
@@ -44,12 +44,16 @@ void shard_events::flush_sent() {
 void shard_events::receipts(const std::vector<upstream_receipt>& xs) {
   if (!settings_->webhooks_enabled() || xs.empty())
     return;
+  // The webhooks.message toggles decide which statuses are posted.
+  auto settings = settings_->get();
   std::vector<std::string> payloads;
   payloads.reserve(xs.size());
   for (auto& r : xs)
-    payloads.push_back(
-      status_event_json({r.id, r.recipient, r.status, r.timestamp, 0, {}}));
-  queue("status", std::move(payloads));
+    if (status_wanted(settings, r.status))
+      payloads.push_back(
+        status_event_json({r.id, r.recipient, r.status, r.timestamp, 0, {}}));
+  if (!payloads.empty())
+    queue("status", std::move(payloads));
 }
 
 void shard_events::inbound(const std::vector<inbound_message>& xs) {

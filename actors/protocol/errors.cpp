@@ -15,6 +15,7 @@ const char* to_string(mc_errc code) {
     case mc_errc::database: return "database";
     case mc_errc::resharding: return "resharding";
     case mc_errc::upstream_fenced: return "upstream_fenced";
+    case mc_errc::code_mismatch: return "code_mismatch";
   }
   return "unknown";
 }

@@ -32,6 +32,8 @@ enum class mc_errc : uint8_t {
   /// shard configuration of the account): this owner is fenced off for
   /// good and must stop, retrying cannot help.
   upstream_fenced,
+  /// An account verification code is wrong, or no code was sent.
+  code_mismatch,
 };
 
 /// The name of `code`, as the error renderer prints it.

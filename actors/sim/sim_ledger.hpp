@@ -13,6 +13,8 @@
 #include <cstdint>
 #include <map>
 #include <mutex>
+
+#include "actors/sim/sim_accounts.hpp"
 #include <optional>
 #include <string>
 #include <string_view>
@@ -147,6 +149,9 @@ public:
   /// Returns and clears the pending fault requests.
   sim_fault_requests take_fault_requests();
 
+  /// The registered accounts and the codes sent (POST /v1/account).
+  sim_accounts& registrations() { return registrations_; }
+
 private:
   /// A compact log record; the strings live in `text_`.
   struct record {
@@ -165,6 +170,7 @@ private:
   /// Requires `mtx_` held.
   bool seen_locked(std::string_view id, uint64_t hash) const;
 
+  sim_accounts registrations_;
   mutable std::mutex mtx_;
   std::vector<record> log_;
   std::string text_;

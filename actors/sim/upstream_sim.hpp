@@ -33,6 +33,7 @@
 
 #include "actors/lifecycle.hpp"
 #include "actors/protocol/upstream.hpp"
+#include "actors/protocol/upstream_account.hpp"
 #include "actors/sim/sim_ledger.hpp"
 #include "actors/sim/sim_pushes.hpp"
 
@@ -52,7 +53,7 @@ using sim_fault_atom = caf::atom_constant<caf::atom("sim_fault")>;
 /// actor stays alive for queries. An exit message stops and terminates.
 
 /// The simulator's full interface: the upstream plus its local messages.
-using upstream_sim_actor = upstream_actor::extend<
+using upstream_sim_actor = upstream_actor::extend_with<upstream_account_actor>::extend<
   caf::reacts_to<sim_ack_atom, uint64_t>,
   caf::reacts_to<caf::tick_atom>,
   caf::reacts_to<sim_inject_atom, std::string, inbound_message>,
