@@ -24,7 +24,8 @@ TEST_CASE("migrations apply once, and again is a no-op") {
   pqxx::connection c{db.uri()};
   CHECK(schema_version(c) == 0);
   auto n = apply_migrations(c, MC_SOURCE_DIR "/schema");
-  CHECK(n == latest_migration(MC_SOURCE_DIR "/schema"));
+  // Every file once; numbers may have gaps while a migration is in review.
+  CHECK(n == static_cast<int>(list_migrations(MC_SOURCE_DIR "/schema").size()));
   CHECK(schema_version(c) == latest_migration(MC_SOURCE_DIR "/schema"));
   CHECK(apply_migrations(c, MC_SOURCE_DIR "/schema") == 0);
 }
