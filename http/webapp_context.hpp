@@ -15,6 +15,7 @@
 #include "runtime/settings_cache.hpp"
 #include "http/api_error.hpp"
 #include "http/auth.hpp"
+#include "http/request_metrics.hpp"
 #include "runtime/db_pool.hpp"
 
 namespace mc::http {
@@ -38,6 +39,8 @@ struct webapp_context {
   std::atomic<bool> draining{false};
   /// Time a webapp waits for a shard's answer.
   std::chrono::milliseconds send_timeout{5000};
+  /// Request counts and durations for /metrics (set by webapp_server).
+  std::shared_ptr<request_metrics> web_metrics;
 
   /// Revoked token ids, refreshed from the database.
   mutable std::mutex revoked_mtx;

@@ -9,6 +9,7 @@
 /// node down); the node's exit hook stops them.
 
 #include "actors/coreapp/coreapp_node.hpp"
+#include "actors/coreapp/coreapp_queries.hpp"
 
 #include "actors/coreapp/account_forwarder.hpp"
 
@@ -49,6 +50,7 @@ shard_config make_shard_config(self_ptr self, int32_t shard, int64_t epoch,
   sc.upstream = cfg.upstream;
   sc.settings = cfg.settings;
   sc.limits = cfg.limits;
+  sc.stats = cfg.stats;
   return sc;
 }
 
@@ -225,6 +227,11 @@ coreapp_node_actor::behavior_type coreapp_node(self_ptr self,
       return account_forwarder::verify_code(self, self->state.cfg.upstream,
                                             std::move(cc), std::move(phone),
                                             std::move(code));
+    },
+    [=](app_stats_atom) { return app_stats_of(self); },
+    [=](contacts_atom, int32_t shard, int64_t epoch,
+        std::vector<std::string>& numbers) {
+      return check_contacts(self, shard, epoch, std::move(numbers));
     },
     [=](status_atom) {
       std::vector<int32_t> shards;

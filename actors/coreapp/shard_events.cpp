@@ -51,7 +51,8 @@ void shard_events::receipts(const std::vector<upstream_receipt>& xs) {
   for (auto& r : xs)
     if (status_wanted(settings, r.status))
       payloads.push_back(
-        status_event_json({r.id, r.recipient, r.status, r.timestamp, 0, {}}));
+        status_event_json({r.id, r.recipient, r.status, r.timestamp,
+                           r.error_code, r.error_title}));
   if (!payloads.empty())
     queue("status", std::move(payloads));
 }

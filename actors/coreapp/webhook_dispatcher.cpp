@@ -100,6 +100,13 @@ bool dispatch_once(self_ptr self, const std::vector<int32_t>& shards) {
   for (size_t i = 0; i < batches.size(); ++i) {
     auto& b = batches[i];
     auto error = posts[i].get();
+    if (st.cfg.stats) {
+      using type = coreapp_stats::callback_type;
+      st.cfg.stats->callback_posted(type::status_change, !error,
+                                    static_cast<int64_t>(b.statuses.size()));
+      st.cfg.stats->callback_posted(type::inbound_message, !error,
+                                    static_cast<int64_t>(b.messages.size()));
+    }
     if (!error) {
       delete_callbacks(db(self), b.ids);
       st.delivered += b.ids.size();

@@ -13,6 +13,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -91,16 +92,24 @@ std::pair<int, size_t> chunked_upload(const std::string& source, uint16_t port,
   ::send(fd, head.data(), head.size(), MSG_NOSIGNAL);
   std::string chunk = "10000\r\n" + std::string(0x10000, 'a') + "\r\n";
   size_t sent = 0;
+  char buf[4096];
+  ssize_t n = -1;
   while (sent < total) {
-    auto n = ::send(fd, chunk.data(), chunk.size(), MSG_NOSIGNAL);
-    if (n <= 0)
+    // Read the answer as soon as it comes: the server closes after it,
+    // and a close with our unread chunks may reset the connection.
+    pollfd p{fd, POLLIN, 0};
+    if (::poll(&p, 1, 0) > 0) {
+      n = ::recv(fd, buf, sizeof(buf) - 1, 0);
+      break;
+    }
+    if (::send(fd, chunk.data(), chunk.size(), MSG_NOSIGNAL) <= 0)
       break; // the server answered and closed
     sent += 0x10000;
   }
   if (sent >= total)
     ::send(fd, "0\r\n\r\n", 5, MSG_NOSIGNAL);
-  char buf[4096];
-  auto n = ::recv(fd, buf, sizeof(buf) - 1, 0);
+  if (n < 0)
+    n = ::recv(fd, buf, sizeof(buf) - 1, 0);
   ::close(fd);
   int status = 0;
   if (n > 12)

@@ -24,7 +24,8 @@ TEST_CASE("migrations apply once, and again is a no-op") {
   pqxx::connection c{db.uri()};
   CHECK(schema_version(c) == 0);
   auto n = apply_migrations(c, MC_SOURCE_DIR "/schema");
-  // Every file once; numbers may have gaps while a migration is in review.
+  // Every file once: the numbers may have gaps (numbers are handed out
+  // ahead of the files), so the count is that of the files.
   CHECK(n == static_cast<int>(list_migrations(MC_SOURCE_DIR "/schema").size()));
   CHECK(schema_version(c) == latest_migration(MC_SOURCE_DIR "/schema"));
   CHECK(apply_migrations(c, MC_SOURCE_DIR "/schema") == 0);
@@ -47,9 +48,10 @@ TEST_CASE("two masters migrating at the same time apply each file once") {
   for (auto& t : masters)
     t.join();
   CHECK(failures.load() == 0);
-  CHECK(applied.load() == latest_migration(MC_SOURCE_DIR "/schema"));
+  CHECK(applied.load()
+        == static_cast<int>(list_migrations(MC_SOURCE_DIR "/schema").size()));
   pqxx::connection c{db.uri()};
   pqxx::read_transaction tx{c};
   CHECK(tx.exec1("SELECT count(*) FROM schema_version")[0].as<int>()
-        == latest_migration(MC_SOURCE_DIR "/schema"));
+        == static_cast<int>(list_migrations(MC_SOURCE_DIR "/schema").size()));
 }
