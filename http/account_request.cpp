@@ -23,7 +23,10 @@ bool all_digits(std::string_view s) {
 std::optional<api_error> read_string(const rapidjson::Value& obj,
                                      const char* name, bool required,
                                      std::optional<std::string>& out) {
-  if (!obj.HasMember(name)) {
+  // A null pin is "no pin" (the reference sends "pin": null when two-step
+  // verification is off).
+  if (!obj.HasMember(name)
+      || (obj[name].IsNull() && std::string_view{name} == "pin")) {
     if (required)
       return make_api_error(codes::missing_parameter,
                             std::string{name} + " is missing");
@@ -52,7 +55,7 @@ parse_common(const rapidjson::Document& doc, bool with_shards) {
   for (auto [name, required, out] :
        {std::make_tuple("cc", true, &cc),
         std::make_tuple("phone_number", true, &phone),
-        std::make_tuple("cert", true, &cert),
+        std::make_tuple("cert", !with_shards, &cert),
         std::make_tuple("pin", false, &pin),
         std::make_tuple("method", false, &method)})
     if (auto err = read_string(doc, name, required, *out))
@@ -62,7 +65,7 @@ parse_common(const rapidjson::Document& doc, bool with_shards) {
   if (!all_digits(*phone) || phone->size() > 15)
     return make_api_error(codes::invalid_parameter,
                           "phone_number must be 1-15 digits");
-  if (cert->empty())
+  if (cert && cert->empty())
     return make_api_error(codes::invalid_parameter, "cert must not be empty");
   if (pin && (pin->size() != 6 || !all_digits(*pin)))
     return make_api_error(codes::invalid_parameter, "pin must be 6 digits");
@@ -71,8 +74,9 @@ parse_common(const rapidjson::Document& doc, bool with_shards) {
                           "method must be 'sms' or 'voice'");
   r.cc = *cc;
   r.phone_number = *phone;
-  r.cert = *cert;
+  r.cert = cert.value_or("");
   r.pin = pin;
+  r.method = method;
   if (with_shards) {
     if (!doc.HasMember("shards"))
       return make_api_error(codes::missing_parameter, "shards is missing");

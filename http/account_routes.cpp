@@ -2,11 +2,14 @@
 
 #include <pqxx/pqxx>
 
+#include "http/account_registration.hpp"
 #include "http/account_request.hpp"
 #include "http/password_hash.hpp"
 #include "http/route.hpp"
+#include "http/shards_guard.hpp"
 #include "http/webapp_context.hpp"
 #include "runtime/log.hpp"
+#include "runtime/store/account_store.hpp"
 #include "runtime/store/cluster_config.hpp"
 #include "runtime/store/node_registry.hpp"
 
@@ -17,7 +20,8 @@ namespace {
 /// How long POST /v1/account/shards waits for the change to complete.
 constexpr auto reshard_wait = std::chrono::seconds{15};
 
-/// Waits until the cluster runs `shards` shards, each owned; bounded.
+} // namespace
+
 bool wait_for_shards(webapp_context& ctx, int32_t shards) {
   auto deadline = std::chrono::steady_clock::now() + reshard_wait;
   while (std::chrono::steady_clock::now() < deadline) {
@@ -30,6 +34,8 @@ bool wait_for_shards(webapp_context& ctx, int32_t shards) {
   return false;
 }
 
+namespace {
+
 void register_account(webapp_context& ctx, const httplib::Request& req,
                       httplib::Response& res) {
   auto parsed = parsed_or_reply(parse_register_body(req.body), res);
@@ -37,23 +43,14 @@ void register_account(webapp_context& ctx, const httplib::Request& req,
     return;
   auto& a = *parsed;
   auto pin_hash = a.pin ? hash_password(*a.pin) : std::string{};
-  auto shards = ctx.db->with([&](pqxx::connection& c) {
-    return store_account(c, a.cc, a.phone_number, a.cert, pin_hash);
-  });
-  // Sessions log in with the account: restart them under the new one.
-  ctx.db->with([&](pqxx::connection& c) {
-    request_reshard(c, shards);
-    return 0;
-  });
-  log_info(ctx.node_id, "account +", a.cc, " ", a.phone_number,
-           " registered");
-  if (!wait_for_shards(ctx, shards)) {
-    reply_error(res, make_api_error(codes::not_ready,
-                                    "the account is stored; its sessions are "
-                                    "still restarting"));
+  // With a method the upstream registers the number, by code when needed
+  // (202); without one the cert alone registers it here (201).
+  if (a.method) {
+    register_with_code(ctx, a, pin_hash, res);
     return;
   }
-  reply_json(res, 201, ok_json());
+  complete_registration(ctx, {a.cc, a.phone_number, a.cert, pin_hash, 1},
+                        res);
 }
 
 void get_shards(webapp_context& ctx, const httplib::Request&,
@@ -79,29 +76,11 @@ void set_shards(webapp_context& ctx, const httplib::Request& req,
                                     "with POST /v1/account first"));
     return;
   }
-  if (reg->cc != a.cc || reg->phone_number != a.phone_number) {
-    reply_error(res, make_api_error(codes::invalid_parameter,
-                                    "cc and phone_number do not match the "
-                                    "registered account"));
+  auto age = ctx.db->with(
+    [](pqxx::connection& c) { return registered_age_s(c); });
+  if (auto err = shards_guard_error(*reg, age, a)) {
+    reply_error(res, *err);
     return;
-  }
-  if (reg->cert != a.cert) {
-    reply_error(res, make_api_error(codes::invalid_parameter,
-                                    "cert is not the account's certificate"));
-    return;
-  }
-  if (!reg->pin_hash.empty()) {
-    if (!a.pin) {
-      reply_error(res, make_api_error(codes::missing_parameter,
-                                      "pin is required: two-step "
-                                      "verification is on"));
-      return;
-    }
-    if (!verify_password(*a.pin, reg->pin_hash)) {
-      reply_error(res, make_api_error(codes::access_denied,
-                                      "pin is wrong", 403));
-      return;
-    }
   }
   auto unhealthy = std::chrono::milliseconds{static_cast<int64_t>(
     ctx.settings->get().unhealthy_interval * 1000)};

@@ -42,6 +42,7 @@ void register_on(httplib::Server& srv, route_method method, const char* path,
       return;
     case route_method::put:
       srv.Put(path, std::move(handler));
+      return;
     case route_method::del:
       srv.Delete(path, std::move(handler));
       return;

@@ -7,6 +7,8 @@
 #include <cstdlib>
 #include <optional>
 
+#include "http/settings_patch_fields.hpp"
+
 namespace mc::http {
 
 namespace {
@@ -81,6 +83,9 @@ std::optional<api_error> apply_webhooks(app_settings& s,
         return invalid("webhooks.max_concurrent_requests must be 6, 12, 18 "
                        "or 24");
       s.max_concurrent_requests = static_cast<int>(*n);
+    } else if (name == "message") {
+      if (auto err = apply_message_toggles(s, m.value))
+        return err;
     } else {
       return unknown_field("webhooks." + std::string{name});
     }
@@ -153,6 +158,8 @@ apply_settings_patch(app_settings current, std::string_view patch_json) {
       err = apply_interval(s.unhealthy_interval, name, m.value,
                            settings_limits::min_unhealthy,
                            settings_limits::max_unhealthy);
+    else if (is_documented_field(name))
+      err = apply_documented_field(s, name, m.value);
     else
       err = unknown_field(name);
     if (err)
@@ -192,8 +199,18 @@ std::string settings_response_json(const app_settings& s) {
   w.StartObject();
   w.Key("max_concurrent_requests");
   w.Int(s.max_concurrent_requests);
+  w.Key("message");
+  w.StartObject();
+  w.Key("sent");
+  w.Bool(s.webhook_sent);
+  w.Key("delivered");
+  w.Bool(s.webhook_delivered);
+  w.Key("read");
+  w.Bool(s.webhook_read);
+  w.EndObject();
   write_member(w, "url", s.webhook_url);
   w.EndObject();
+  write_documented_fields(w, s);
   w.EndObject();
   w.EndObject();
   write_meta(w);

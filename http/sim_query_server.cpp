@@ -206,6 +206,21 @@ void sim_query_server::install_routes() {
     limit = std::min(limit, max_log_limit);
     res.set_content(ledger_->log_text(from, limit), "text/plain");
   });
+  // The code a registration sent (a real number gets it by SMS or voice).
+  svr.Get("/account/code", [this](const httplib::Request& req,
+                                  httplib::Response& res) {
+    auto account = req.get_param_value("account");
+    auto code = ledger_->registrations().pending_code(account);
+    if (!code) {
+      res.status = 404;
+      res.set_content(R"({"error":"no code pending for this account"})",
+                      "application/json");
+      return;
+    }
+    res.set_content("{\"account\":\"" + account + "\",\"code\":\"" + *code
+                      + "\"}",
+                    "application/json");
+  });
   svr.Get("/messages", [this](const httplib::Request& req,
                               httplib::Response& res) {
     size_t from = 0;

@@ -71,5 +71,8 @@ void add_read_routes(httplib::Server& srv, webapp_context& ctx);
 void add_admin_routes(httplib::Server& srv, webapp_context& ctx);
 void add_account_routes(httplib::Server& srv, webapp_context& ctx);
 void add_media_routes(httplib::Server& srv, webapp_context& ctx);
+void add_user_admin_routes(httplib::Server& srv, webapp_context& ctx);
+void add_account_settings_routes(httplib::Server& srv, webapp_context& ctx);
+void add_account_verify_route(httplib::Server& srv, webapp_context& ctx);
 
 } // namespace mc::http

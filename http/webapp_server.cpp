@@ -16,6 +16,9 @@ webapp_server::webapp_server(webapp_context &ctx) : ctx_(ctx) {
   add_read_routes(srv_, ctx_);
   add_admin_routes(srv_, ctx_);
   add_account_routes(srv_, ctx_);
+  add_user_admin_routes(srv_, ctx_);
+  add_account_settings_routes(srv_, ctx_);
+  add_account_verify_route(srv_, ctx_);
   add_stats_routes(srv_, ctx_);
   add_contact_routes(srv_, ctx_);
   ctx_.web_metrics = std::make_shared<request_metrics>();

@@ -1,6 +1,7 @@
 #include "runtime/app_settings.hpp"
 
 #include <algorithm>
+#include <utility>
 
 #include "runtime/json_util.hpp"
 
@@ -39,6 +40,23 @@ bool valid_max_concurrent_requests(int64_t n) {
   return n == 6 || n == 12 || n == 18 || n == 24;
 }
 
+bool status_wanted(const app_settings& s, std::string_view status) {
+  if (status == "sent")
+    return s.sent_status || s.webhook_sent;
+  if (status == "delivered")
+    return s.webhook_delivered;
+  if (status == "read")
+    return s.webhook_read;
+  return true;
+}
+
+bool valid_auto_download_type(std::string_view type) {
+  for (auto t : {"audio", "document", "image", "sticker", "video", "voice"})
+    if (type == t)
+      return true;
+  return false;
+}
+
 bool valid_backoff(int64_t ms) {
   return ms >= settings_limits::min_backoff_ms
          && ms <= settings_limits::max_backoff_ms;
@@ -73,6 +91,25 @@ std::string settings_to_stored_json(const app_settings& s) {
   w.Double(s.heartbeat_interval);
   w.Key("unhealthy_interval");
   w.Double(s.unhealthy_interval);
+  auto flag = [&](const char* name, bool v) {
+    w.Key(name);
+    w.Bool(v);
+  };
+  flag("webhook_sent", s.webhook_sent);
+  flag("webhook_delivered", s.webhook_delivered);
+  flag("webhook_read", s.webhook_read);
+  flag("pass_through", s.pass_through);
+  flag("db_garbagecollector_enable", s.db_garbagecollector_enable);
+  flag("garbagecollector_media", s.garbagecollector_media);
+  flag("garbagecollector_messages", s.garbagecollector_messages);
+  flag("notify_user_change_number", s.notify_user_change_number);
+  flag("show_security_notifications", s.show_security_notifications);
+  write_member(w, "on_call_pager", s.on_call_pager);
+  w.Key("media_auto_download");
+  w.StartArray();
+  for (auto& t : s.media_auto_download)
+    w.String(t.data(), static_cast<rapidjson::SizeType>(t.size()));
+  w.EndArray();
   w.EndObject();
   return {buf.GetString(), buf.GetSize()};
 }
@@ -109,6 +146,25 @@ app_settings settings_from_stored_json(std::string_view json) {
   if (auto v = field("unhealthy_interval");
       v && v->IsNumber() && valid_unhealthy(v->GetDouble()))
     s.unhealthy_interval = v->GetDouble();
+  for (auto [name, out] :
+       {std::pair{"webhook_sent", &s.webhook_sent},
+        std::pair{"webhook_delivered", &s.webhook_delivered},
+        std::pair{"webhook_read", &s.webhook_read},
+        std::pair{"pass_through", &s.pass_through},
+        std::pair{"db_garbagecollector_enable", &s.db_garbagecollector_enable},
+        std::pair{"garbagecollector_media", &s.garbagecollector_media},
+        std::pair{"garbagecollector_messages", &s.garbagecollector_messages},
+        std::pair{"notify_user_change_number", &s.notify_user_change_number},
+        std::pair{"show_security_notifications",
+                  &s.show_security_notifications}})
+    if (auto v = field(name); v && v->IsBool())
+      *out = v->GetBool();
+  if (auto v = field("on_call_pager"); v && v->IsString())
+    s.on_call_pager.assign(as_view(*v));
+  if (auto v = field("media_auto_download"); v && v->IsArray())
+    for (auto& t : v->GetArray())
+      if (t.IsString() && valid_auto_download_type(as_view(t)))
+        s.media_auto_download.emplace_back(as_view(t));
   // Keep the cross-field rules even for a hand-edited row.
   if (s.max_callback_backoff_delay_ms < s.callback_backoff_delay_ms)
     s.max_callback_backoff_delay_ms = s.callback_backoff_delay_ms;

@@ -4,7 +4,7 @@
 #include <string>
 #include <string_view>
 #include <optional>
-
+#include <vector>
 
 namespace mc {
 
@@ -19,7 +19,32 @@ struct app_settings {
   bool sent_status = false;
   double heartbeat_interval = 0.2;      ///< Seconds (On-Prem default 5).
   double unhealthy_interval = 1.0;      ///< Seconds (On-Prem default 30).
+  /// webhooks.message.{sent, delivered, read}: which statuses are posted
+  /// (On-Prem v2.41.2+). "sent" is posted when this or sent_status is on.
+  bool webhook_sent = false;
+  bool webhook_delivered = true;
+  bool webhook_read = true;
+
+  // Documented On-Prem fields that change nothing in this cluster: stored,
+  // returned and listed in the README so that clients that set them work.
+  bool pass_through = false;
+  std::vector<std::string> media_auto_download; ///< media.auto_download
+  bool db_garbagecollector_enable = true;
+  bool garbagecollector_media = false;     ///< garbagecollector_enable.media
+  bool garbagecollector_messages = true;   ///< garbagecollector_enable.messages
+  std::string on_call_pager;               ///< a wa_id, "" = none
+  bool notify_user_change_number = false;
+  bool show_security_notifications = false;
 };
+
+/// Whether a status callback of `status` ("sent", "delivered", "read",
+/// "failed"...) is posted under `s`: the webhooks.message toggles filter
+/// the first three (sent also by sent_status); others are always posted.
+bool status_wanted(const app_settings& s, std::string_view status);
+
+/// The media types media.auto_download accepts (On-Prem: audio, document,
+/// image, sticker, video, voice).
+bool valid_auto_download_type(std::string_view type);
 
 /// Accepted ranges, so that a PATCH cannot configure a cluster that never
 /// retries, retries in a tight loop, or never declares a node dead.

@@ -12,6 +12,8 @@
 #include "actors/coreapp/coreapp_node.hpp"
 #include "actors/coreapp/coreapp_queries.hpp"
 
+#include "actors/coreapp/account_forwarder.hpp"
+
 #include <caf/all.hpp>
 
 #include "actors/lifecycle.hpp"
@@ -236,6 +238,18 @@ coreapp_node_actor::behavior_type coreapp_node(self_ptr self,
       log_info(st.cfg.node_id, "upstream reconnected");
       for (auto& [s, o] : st.shards)
         self->send(o.actor, upstream_atom::value, upstream);
+    },
+    [=](acct_reg_atom, std::string& cc, std::string& phone,
+        std::string& method, std::string& cert) {
+      return account_forwarder::register_number(
+        self, self->state.cfg.upstream, std::move(cc), std::move(phone),
+        std::move(method), std::move(cert));
+    },
+    [=](acct_ver_atom, std::string& cc, std::string& phone,
+        std::string& code) {
+      return account_forwarder::verify_code(self, self->state.cfg.upstream,
+                                            std::move(cc), std::move(phone),
+                                            std::move(code));
     },
     [=](app_stats_atom) { return app_stats_of(self); },
     [=](contacts_atom, int32_t shard, int64_t epoch,

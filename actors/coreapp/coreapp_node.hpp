@@ -19,6 +19,7 @@
 #include "actors/protocol/stats.hpp"
 #include "actors/protocol/upstream_contacts.hpp"
 #include "actors/protocol/upstream.hpp"
+#include "actors/protocol/upstream_account.hpp"
 #include "runtime/settings_cache.hpp"
 
 namespace mc {
@@ -32,7 +33,7 @@ using status_atom = caf::atom_constant<caf::atom("status")>;
 /// its local messages.
 using coreapp_node_actor = cluster_node_actor::extend_with<send_actor>::
   extend_with<read_actor>::extend_with<stats_actor>::
-  extend_with<contacts_actor>::extend<
+  extend_with<contacts_actor>::extend_with<upstream_account_actor>::extend<
   /// (upstream, handle): the node reconnected to the upstream; its shards'
   /// sessions log in again through the new handle.
   caf::reacts_to<upstream_atom, upstream_actor>,

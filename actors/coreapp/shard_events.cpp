@@ -21,7 +21,8 @@ bool shard_events::acked(const std::vector<upstream_message>& done) {
   // The conversation opens when the message leaves, whether or not the
   // application wants its sent status.
   auto now = static_cast<int64_t>(std::time(nullptr));
-  bool report = settings_->get().sent_status && settings_->webhooks_enabled();
+  bool report = status_wanted(settings_->get(), "sent")
+                && settings_->webhooks_enabled();
   std::vector<std::string> payloads;
   payloads.reserve(report ? done.size() : 0);
   for (auto& m : done) {
@@ -54,9 +55,13 @@ void shard_events::flush_sent() {
 void shard_events::receipts(const std::vector<upstream_receipt>& xs) {
   if (!settings_->webhooks_enabled() || xs.empty())
     return;
+  // The webhooks.message toggles decide which statuses are posted.
+  auto settings = settings_->get();
   std::vector<std::string> payloads;
   payloads.reserve(xs.size());
   for (auto& r : xs) {
+    if (!status_wanted(settings, r.status))
+      continue;
     status_event e{r.id,         r.recipient,   r.status,
                    r.timestamp,  r.error_code,  r.error_title};
     // developers.facebook.com/docs/whatsapp/api/webhooks/outbound: sent
@@ -68,7 +73,8 @@ void shard_events::receipts(const std::vector<upstream_receipt>& xs) {
     }
     payloads.push_back(status_event_json(e));
   }
-  queue("status", std::move(payloads));
+  if (!payloads.empty())
+    queue("status", std::move(payloads));
 }
 
 void shard_events::inbound(const std::vector<inbound_message>& xs) {

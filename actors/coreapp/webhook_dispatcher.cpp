@@ -1,5 +1,8 @@
 #include "actors/coreapp/webhook_dispatcher.hpp"
 
+#include <algorithm>
+#include <future>
+
 #include <caf/all.hpp>
 #include <httplib.h>
 #include <pqxx/pqxx>
@@ -45,45 +48,79 @@ pqxx::connection& db(self_ptr self) {
   return st.db.get();
 }
 
-/// Delivers one batch of due callbacks; returns true if a full batch went
-/// out (more may be due).
+/// One webhook POST's worth of callbacks.
+struct post_batch {
+  std::vector<int64_t> ids;
+  std::vector<std::string> statuses, messages;
+  int max_attempts = 0;
+};
+
+/// Splits due callbacks, oldest first, into POSTs of at most `size`.
+std::vector<post_batch> split_batches(std::vector<callback_row> rows,
+                                      size_t size) {
+  std::vector<post_batch> out;
+  for (auto& row : rows) {
+    if (out.empty() || out.back().ids.size() == size)
+      out.emplace_back();
+    auto& b = out.back();
+    b.ids.push_back(row.id);
+    (row.kind == "message" ? b.messages : b.statuses)
+      .push_back(std::move(row.payload));
+    b.max_attempts = std::max(b.max_attempts, row.attempts);
+  }
+  return out;
+}
+
+/// Delivers due callbacks with up to webhooks.max_concurrent_requests POSTs
+/// in flight at once for this coreapp (all its shards together), as the
+/// On-Prem setting caps the webhook requests of one coreapp
+/// (developers.facebook.com/docs/whatsapp/api/settings/app). Fewer due
+/// callbacks than one batch make one POST. Returns true if every POST was
+/// a full batch (more may be due).
 bool dispatch_once(self_ptr self, const std::vector<int32_t>& shards) {
   auto& st = self->state;
   auto settings = st.cfg.settings->get();
   if (settings.webhook_url.empty() || shards.empty())
     return false;
-  std::vector<int64_t> ids;
-  std::vector<std::string> statuses, messages;
-  int max_attempts = 0;
-  for (auto& row : due_callbacks(db(self), shards, st.cfg.batch)) {
-    ids.push_back(row.id);
-    (row.kind == "message" ? messages : statuses)
-      .push_back(std::move(row.payload));
-    max_attempts = std::max(max_attempts, row.attempts);
-  }
-  if (ids.empty())
+  auto lanes = std::max(1, settings.max_concurrent_requests);
+  auto batches = split_batches(
+    due_callbacks(db(self), shards, st.cfg.batch * lanes),
+    static_cast<size_t>(st.cfg.batch));
+  if (batches.empty())
     return false;
-  auto body = webhook_body(statuses, messages);
-  auto error = post_webhook(settings.webhook_url, body,
-                            std::chrono::seconds{5});
-  if (st.cfg.stats) {
-    using type = coreapp_stats::callback_type;
-    st.cfg.stats->callback_posted(type::status_change, !error,
-                                  static_cast<int64_t>(statuses.size()));
-    st.cfg.stats->callback_posted(type::inbound_message, !error,
-                                  static_cast<int64_t>(messages.size()));
+  std::vector<std::future<std::optional<std::string>>> posts;
+  posts.reserve(batches.size());
+  for (auto& b : batches)
+    posts.push_back(std::async(std::launch::async, [&settings, &b] {
+      return post_webhook(settings.webhook_url,
+                          webhook_body(b.statuses, b.messages),
+                          std::chrono::seconds{5});
+    }));
+  bool all_full = batches.size() == static_cast<size_t>(lanes);
+  for (size_t i = 0; i < batches.size(); ++i) {
+    auto& b = batches[i];
+    auto error = posts[i].get();
+    if (st.cfg.stats) {
+      using type = coreapp_stats::callback_type;
+      st.cfg.stats->callback_posted(type::status_change, !error,
+                                    static_cast<int64_t>(b.statuses.size()));
+      st.cfg.stats->callback_posted(type::inbound_message, !error,
+                                    static_cast<int64_t>(b.messages.size()));
+    }
+    if (!error) {
+      delete_callbacks(db(self), b.ids);
+      st.delivered += b.ids.size();
+      all_full = all_full && b.ids.size() == static_cast<size_t>(st.cfg.batch);
+      continue;
+    }
+    all_full = false;
+    ++st.failed_posts;
+    auto delay = callback_backoff_ms(settings, b.max_attempts + 1);
+    log_error(st.cfg.node_id, "webhook delivery of ", b.ids.size(),
+              " callbacks failed (", *error, "); retrying in ", delay, " ms");
+    retry_callbacks(db(self), b.ids, delay);
   }
-  if (!error) {
-    delete_callbacks(db(self), ids);
-    st.delivered += ids.size();
-    return ids.size() == static_cast<size_t>(st.cfg.batch);
-  }
-  ++st.failed_posts;
-  auto delay = callback_backoff_ms(settings, max_attempts + 1);
-  log_error(st.cfg.node_id, "webhook delivery of ", ids.size(),
-            " callbacks failed (", *error, "); retrying in ", delay, " ms");
-  retry_callbacks(db(self), ids, delay);
-  return false;
+  return all_full;
 }
 
 } // namespace

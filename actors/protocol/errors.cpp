@@ -17,6 +17,7 @@ const char* to_string(mc_errc code) {
     case mc_errc::upstream_fenced: return "upstream_fenced";
     case mc_errc::media_unknown: return "media_unknown";
     case mc_errc::media_invalid: return "media_invalid";
+    case mc_errc::code_mismatch: return "code_mismatch";
   }
   return "unknown";
 }

@@ -37,6 +37,8 @@ enum class mc_errc : uint8_t {
   media_unknown,
   /// Media bytes do not match their sha256.
   media_invalid,
+  /// An account verification code is wrong, or no code was sent.
+  code_mismatch,
 };
 
 /// The name of `code`, as the error renderer prints it.

@@ -13,6 +13,8 @@
 #include <cstdint>
 #include <map>
 #include <mutex>
+
+#include "actors/sim/sim_accounts.hpp"
 #include <optional>
 #include <string>
 #include <string_view>
@@ -161,6 +163,8 @@ public:
 
   /// The read receipts the simulator took (thread-safe on its own).
   sim_read_log& reads() { return reads_; }
+  /// The registered accounts and the codes sent (POST /v1/account).
+  sim_accounts& registrations() { return registrations_; }
 
 private:
   /// A compact log record; the strings live in `text_`.
@@ -182,6 +186,7 @@ private:
   /// Requires `mtx_` held.
   bool seen_locked(std::string_view id, uint64_t hash) const;
 
+  sim_accounts registrations_;
   mutable std::mutex mtx_;
   std::vector<record> log_;
   std::string text_;

@@ -345,6 +345,12 @@ void on_inject(sim_ptr self, const std::string& account,
                        now, account, std::move(msg), routes_of(self)));
 }
 
+/// The verified name the simulator reports for a number (a real upstream
+/// reads it from the cert).
+std::string sim_vname(const std::string& cc, const std::string& phone) {
+  return "Business +" + cc + " " + phone;
+}
+
 } // namespace
 
 upstream_sim_actor::behavior_type
@@ -383,6 +389,20 @@ upstream_sim(sim_ptr self, sim_config cfg, std::shared_ptr<sim_ledger> ledger) {
     [self](submit_atom, const std::string& account, int32_t shard,
            int64_t epoch, const std::vector<upstream_message>& msgs) {
       return on_submit(self, account, shard, epoch, msgs);
+    },
+    [self](acct_reg_atom, const std::string& cc, const std::string& phone,
+           const std::string&, const std::string& cert)
+      -> caf::result<std::string, bool> {
+      // The simulator sends no SMS: the code is read on its query API.
+      auto code = self->state.ledger->registrations().request_code(cc + phone,
+                                                              cert);
+      return {sim_vname(cc, phone), code.has_value()};
+    },
+    [self](acct_ver_atom, const std::string& cc, const std::string& phone,
+           const std::string& code) -> caf::result<caf::ok_atom> {
+      if (!self->state.ledger->registrations().verify(cc + phone, code))
+        return make_error(mc_errc::code_mismatch, "wrong or no code");
+      return caf::ok_atom::value;
     },
     [self](contacts_atom, const std::string&,
            const std::vector<std::string>& numbers) {

@@ -34,6 +34,7 @@
 
 #include "actors/lifecycle.hpp"
 #include "actors/protocol/upstream.hpp"
+#include "actors/protocol/upstream_account.hpp"
 #include "actors/protocol/upstream_contacts.hpp"
 #include "actors/sim/sim_directory.hpp"
 #include "actors/protocol/upstream_media.hpp"
@@ -59,7 +60,8 @@ using sim_fault_atom = caf::atom_constant<caf::atom("sim_fault")>;
 /// The simulator's full interface: the upstream, its contact and media calls
 /// and its local messages.
 using upstream_sim_actor = upstream_actor::extend_with<
-  upstream_contacts_actor>::extend_with<upstream_media_actor>::extend<
+  upstream_contacts_actor>::extend_with<upstream_media_actor>::
+  extend_with<upstream_account_actor>::extend<
   caf::reacts_to<sim_ack_atom, uint64_t>,
   caf::reacts_to<caf::tick_atom>,
   caf::reacts_to<sim_inject_atom, std::string, inbound_message>,

@@ -22,7 +22,8 @@ constexpr const char* select_account_sql
 
 constexpr const char* store_account_sql
   = "UPDATE cluster SET cc = $1, phone_number = $2, cert = $3,"
-    " pin_hash = nullif($4, '') WHERE id = 1 RETURNING shards";
+    " pin_hash = nullif($4, ''), registered_at = now() WHERE id = 1"
+    " RETURNING shards";
 
 constexpr const char* select_shards_sql
   = "SELECT shards FROM cluster WHERE id = 1";

@@ -15,6 +15,9 @@ constexpr const char* create_user_sql
   = "INSERT INTO users (username, password_hash) VALUES ($1, $2) "
     "ON CONFLICT DO NOTHING";
 
+constexpr const char* delete_user_sql
+  = "DELETE FROM users WHERE username = $1 AND NOT is_admin";
+
 constexpr const char* count_users_sql = "SELECT count(*) FROM users";
 
 constexpr const char* create_admin_sql
@@ -51,6 +54,13 @@ bool create_user(pqxx::connection& conn, const std::string& name,
                  const std::string& password_hash) {
   pqxx::work tx{conn};
   auto r = tx.exec_params(create_user_sql, name, password_hash);
+  tx.commit();
+  return r.affected_rows() == 1;
+}
+
+bool delete_user(pqxx::connection& conn, const std::string& name) {
+  pqxx::work tx{conn};
+  auto r = tx.exec_params(delete_user_sql, name);
   tx.commit();
   return r.affected_rows() == 1;
 }

@@ -30,6 +30,10 @@ void set_password(pqxx::connection& conn, const std::string& name,
 bool create_user(pqxx::connection& conn, const std::string& name,
                  const std::string& password_hash);
 
+/// Deletes the (non-admin) user `name`; false when there is no such
+/// non-admin user.
+bool delete_user(pqxx::connection& conn, const std::string& name);
+
 /// Creates the admin `name` that must change its password at first login,
 /// when the cluster has no user at all. True when it was created.
 bool ensure_first_admin(pqxx::connection& conn, const std::string& name,

@@ -118,8 +118,8 @@ TEST_CASE("settings validation names the field") {
 }
 
 TEST_CASE("unknown settings and malformed bodies are refused") {
-  check_error(R"({"pass_through":true})", 1010,
-              "unknown field 'pass_through'");
+  check_error(R"({"passthrough":true})", 1010,
+              "unknown field 'passthrough'");
   check_error(R"({"webhooks":{"secret":"x"}})", 1010,
               "unknown field 'webhooks.secret'");
   check_error("[]", 1009, "request body must be a JSON object, got an array");

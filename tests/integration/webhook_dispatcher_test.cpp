@@ -1,0 +1,111 @@
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <thread>
+
+#include <caf/all.hpp>
+#include <httplib.h>
+#include <pqxx/pqxx>
+
+#include "actors/coreapp/coreapp_node.hpp"
+#include "actors/coreapp/webhook_dispatcher.hpp"
+#include "actors/lifecycle.hpp"
+#include "actors/protocol/register.hpp"
+#include "runtime/store/callback_store.hpp"
+#include "runtime/store/migrations.hpp"
+#include "support/processes.hpp"
+#include "support/test_db.hpp"
+
+/// The webhook dispatcher against a real database and a slow webhook: it
+/// keeps at most webhooks.max_concurrent_requests POSTs in flight.
+
+using namespace mc;
+using namespace std::chrono_literals;
+
+namespace {
+
+/// A webhook that holds each POST 150 ms and records the peak of POSTs in
+/// flight at once.
+struct slow_webhook {
+  httplib::Server srv;
+  std::thread thread;
+  int port = 0;
+  std::atomic<int> in_flight{0};
+  std::atomic<int> peak{0};
+  std::atomic<int> posts{0};
+
+  slow_webhook() {
+    srv.new_task_queue = [] { return new httplib::ThreadPool{32}; };
+    srv.Post("/hook", [this](const httplib::Request&, httplib::Response& res) {
+      int now = ++in_flight;
+      int seen = peak.load();
+      while (now > seen && !peak.compare_exchange_weak(seen, now)) {
+      }
+      std::this_thread::sleep_for(150ms);
+      --in_flight;
+      ++posts;
+      res.status = 200;
+    });
+    port = srv.bind_to_any_port("127.0.0.1");
+    thread = std::thread{[this] { srv.listen_after_bind(); }};
+  }
+
+  ~slow_webhook() {
+    srv.stop();
+    thread.join();
+  }
+};
+
+/// Peak POSTs in flight while a dispatcher with `lanes` concurrent requests
+/// and batches of one delivers `n` queued callbacks.
+int peak_with(int lanes, int n) {
+  test::scratch_db db{"dispatcher"};
+  pqxx::connection conn{db.uri()};
+  apply_migrations(conn, MC_SOURCE_DIR "/schema");
+  std::vector<std::string> kinds(n, "status");
+  std::vector<std::string> payloads(
+    n, R"({"id":"m","recipient_id":"1","status":"delivered","timestamp":"1"})");
+  insert_callbacks(conn, 0, kinds, payloads);
+  slow_webhook hook;
+  caf::actor_system_config cfg;
+  register_protocol(cfg);
+  caf::actor_system sys{cfg};
+  // The coreapp node's stand-in: it owns shard 0.
+  auto node = sys.spawn([]() -> caf::behavior {
+    return {[](status_atom) { return std::vector<int32_t>{0}; }};
+  });
+  auto settings = std::make_shared<settings_cache>();
+  app_settings s;
+  s.webhook_url = "http://127.0.0.1:" + std::to_string(hook.port) + "/hook";
+  s.max_concurrent_requests = lanes;
+  settings->set(s);
+  webhook_dispatcher_config dc;
+  dc.node_id = "c1";
+  dc.db_uri = db.uri();
+  dc.node = node;
+  dc.settings = settings;
+  dc.poll = 10ms;
+  dc.batch = 1;
+  auto dispatcher = sys.spawn<caf::detached>(webhook_dispatcher, dc);
+  bool drained = test::eventually([&] { return hook.posts.load() >= n; }, 20s);
+  caf::anon_send(dispatcher, stop_atom::value);
+  caf::anon_send_exit(node, caf::exit_reason::kill);
+  sys.await_all_actors_done();
+  REQUIRE(drained);
+  return hook.peak.load();
+}
+
+} // namespace
+
+TEST_CASE("the dispatcher keeps up to max_concurrent_requests webhook POSTs "
+          "in flight, never more") {
+  auto peak6 = peak_with(6, 18);
+  CHECK(peak6 > 1);
+  CHECK(peak6 <= 6);
+  auto peak12 = peak_with(12, 24);
+  CHECK(peak12 > 6);
+  CHECK(peak12 <= 12);
+}
