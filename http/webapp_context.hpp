@@ -35,6 +35,9 @@ struct webapp_context {
   std::atomic<uint64_t> next_gateway{0};
   /// Time a webapp waits for a shard's answer.
   std::chrono::milliseconds send_timeout{5000};
+  /// The callback queue's cap (--callback-queue-cap), for health and
+  /// metrics; the coreapps refuse sends with 1016 while it is reached.
+  int64_t callback_queue_cap = 100000;
 
   /// Revoked token ids, refreshed from the database.
   mutable std::mutex revoked_mtx;

@@ -15,6 +15,8 @@ const char* to_string(mc_errc code) {
     case mc_errc::database: return "database";
     case mc_errc::resharding: return "resharding";
     case mc_errc::upstream_fenced: return "upstream_fenced";
+    case mc_errc::not_primary: return "not_primary";
+    case mc_errc::commit_unknown: return "commit_unknown";
   }
   return "unknown";
 }

@@ -32,6 +32,14 @@ enum class mc_errc : uint8_t {
   /// shard configuration of the account): this owner is fenced off for
   /// good and must stop, retrying cannot help.
   upstream_fenced,
+  /// The master asked is not the acting primary (a planned stop then
+  /// falls back to the node draining on its own).
+  not_primary,
+  /// A group commit's outcome is not known when the send is answered (the
+  /// writer did not answer in time, or its connection broke during the
+  /// commit): the message may be stored. A retry with the same request
+  /// (same idempotency key) is safe, the insert is idempotent on the id.
+  commit_unknown,
 };
 
 /// The name of `code`, as the error renderer prints it.
