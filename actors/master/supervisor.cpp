@@ -228,15 +228,17 @@ void round(self_ptr self) {
   }
   if (!st.primary)
     return;
-  // Pings first and outside the database's guard: a coreapp's liveness is
-  // its pongs, and a store that fails must not stop the pings (silence
-  // piling up while the master cannot read the database would fail every
-  // shard over when it can again).
-  ping_coreapps(self);
-  guarded(self, "supervision round", [&] {
+  guarded(self, "registry read", [&] {
     refresh_coreapps(self);
     st.webapps.refresh(self, db(self).webapps(st.cfg.unhealthy),
                        st.cfg.connect);
+  });
+  // Outside the database's guard: a coreapp's liveness is its pongs, and a
+  // store that fails must not stop the pings (silence piling up while the
+  // master cannot read the database would fail every shard over when it
+  // can again).
+  ping_coreapps(self);
+  guarded(self, "supervision round", [&] {
     if (acting(self) && !st.resharding) {
       if (auto target = db(self).pending_reshard())
         begin_reshard(self, *target);
