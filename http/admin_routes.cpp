@@ -222,9 +222,14 @@ void metrics(webapp_context& ctx, const httplib::Request&,
   res.set_content(out, "text/plain; version=0.0.4");
 }
 
-/// GET /healthz: the process answers (load balancer probe, no auth).
-void healthz(webapp_context&, const httplib::Request&, httplib::Response& res) {
-  reply_json(res, 200, "{\"status\":\"up\"}");
+/// GET /healthz: the process answers (load balancer probe, no auth); 503
+/// while it drains before stopping, so the front sends elsewhere.
+void healthz(webapp_context& ctx, const httplib::Request&,
+             httplib::Response& res) {
+  if (ctx.draining.load())
+    reply_json(res, 503, "{\"status\":\"draining\"}");
+  else
+    reply_json(res, 200, "{\"status\":\"up\"}");
 }
 
 } // namespace

@@ -73,7 +73,8 @@ attempt try_send(webapp_context& ctx, const shard_route& route,
                  std::chrono::milliseconds timeout) {
   auto done = std::make_shared<std::promise<send_outcome>>();
   auto outcome = done->get_future();
-  send_job job{send_item{route.shard, route.epoch, id, msg.to, msg.body},
+  send_job job{send_item{route.shard, route.epoch, id, msg.to, msg.payload,
+                         msg.type},
                route.node, timeout, done};
   auto n = ctx.next_gateway.fetch_add(1, std::memory_order_relaxed);
   caf::anon_send(ctx.gateways[n % ctx.gateways.size()], std::move(job));

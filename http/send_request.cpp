@@ -7,6 +7,9 @@
 #include <openssl/rand.h>
 
 #include "http/base64.hpp"
+#include "http/messages/message_checker.hpp"
+#include "http/messages/message_document.hpp"
+#include "http/messages/message_types.hpp"
 
 namespace mc::http {
 
@@ -18,25 +21,6 @@ api_error invalid(std::string details) {
 
 api_error missing(std::string details) {
   return make_api_error(codes::missing_parameter, std::move(details));
-}
-
-api_error unknown_field(std::string_view name) {
-  return make_api_error(codes::parameter_not_required,
-                        "unknown field '" + clip(name) + "'");
-}
-
-/// A repeated member name: RapidJSON keeps duplicates, and silently picking
-/// one of them would hide a client bug.
-api_error duplicate(std::string_view name) {
-  return invalid("duplicate field '" + clip(name) + "'");
-}
-
-/// Records `m` in `slot`; false when the slot was already taken.
-bool take(const rapidjson::Value*& slot, const rapidjson::Value& v) {
-  if (slot != nullptr)
-    return false;
-  slot = &v;
-  return true;
 }
 
 /// Validates the recipient and returns its digits, or the error.
@@ -60,32 +44,56 @@ std::variant<std::string, api_error> parse_to(const rapidjson::Value& v) {
   return digits;
 }
 
-/// Validates the "text" object and returns its body, or the error.
-std::variant<std::string, api_error> parse_text(const rapidjson::Value& v) {
-  if (!v.IsObject())
-    return invalid(std::string{"text must be an object, got "} + json_kind(v));
-  const rapidjson::Value* body = nullptr;
-  for (auto& m : v.GetObject()) {
-    if (as_view(m.name) == "body") {
-      if (!take(body, m.value))
-        return duplicate("text.body");
-    } else
-      return unknown_field("text." + std::string{as_view(m.name)});
-  }
-  if (body == nullptr)
-    return missing("text.body is missing");
-  if (!body->IsString())
-    return invalid(std::string{"text.body must be a string, got "}
-                   + json_kind(*body));
-  auto text = as_view(*body);
-  if (text.empty())
-    return invalid("text.body must not be empty");
-  // The parser validated the encoding, so counting lead bytes is exact.
-  if (utf8_length(text) > max_body_chars)
-    return make_api_error(codes::message_too_long,
-                          "text.body is longer than "
-                            + std::to_string(max_body_chars) + " characters");
-  return std::string{text};
+/// The message types of the On-Prem reference
+/// https://developers.facebook.com/docs/whatsapp/on-premises/reference/messages
+constexpr std::string_view message_types[] = {
+  "text",     "template", "hsm",      "image",   "audio",
+  "video",    "document", "sticker",  "location", "contacts",
+  "interactive", "reaction"};
+
+bool is_message_type(std::string_view name) {
+  for (auto t : message_types)
+    if (t == name)
+      return true;
+  return false;
+}
+
+/// Longest time to live of a message, in seconds (30 days).
+constexpr int64_t max_ttl_seconds = 30 * 24 * 3600;
+
+/// Checks the type's object with its validator.
+void check_type_object(message_checker& c, std::string_view type,
+                       const rapidjson::Value& v) {
+  if (type == "text")
+    text_message::check(c, v);
+  else if (type == "template")
+    template_message::check(c, v);
+  else if (type == "hsm")
+    hsm_message::check(c, v);
+  else if (type == "location")
+    location_message::check(c, v);
+  else if (type == "contacts")
+    contacts_message::check(c, v);
+  else if (type == "interactive")
+    interactive_message::check(c, v);
+  else if (type == "reaction")
+    reaction_message::check(c, v);
+  else
+    media_message::check(c, v, type, std::string{type});
+}
+
+/// The members every type may have besides its own object: reply context,
+/// time to live, link preview (text only).
+void check_common(message_checker& c, const message_fields& top,
+                  std::string_view type) {
+  if (auto ctx = c.object(top, "context", {"message_id"}, false))
+    c.text(*ctx, "message_id", true, 256);
+  c.integer(top, "ttl", false, 1, max_ttl_seconds);
+  if (type == "text")
+    c.boolean(top, "preview_url", false);
+  else if (top.get("preview_url") != nullptr)
+    c.fail(codes::parameter_not_required,
+           "unknown field 'preview_url' (only for text messages)");
 }
 
 } // namespace
@@ -99,75 +107,48 @@ parse_send_request(std::string_view json) {
   std::string error;
   if (!parse_json_object(json, doc, error))
     return invalid(std::move(error));
-  const rapidjson::Value* to = nullptr;
-  const rapidjson::Value* text = nullptr;
-  const rapidjson::Value* type = nullptr;
-  const rapidjson::Value* recipient_type = nullptr;
-  const rapidjson::Value* preview_url = nullptr;
-  std::string_view unknown;
-  bool has_unknown = false;
-  for (auto& m : doc.GetObject()) {
-    auto name = as_view(m.name);
-    const rapidjson::Value** slot = nullptr;
-    if (name == "to")
-      slot = &to;
-    else if (name == "text")
-      slot = &text;
-    else if (name == "type")
-      slot = &type;
-    else if (name == "recipient_type")
-      slot = &recipient_type;
-    else if (name == "preview_url")
-      slot = &preview_url;
-    if (slot == nullptr) {
-      if (!has_unknown) {
-        has_unknown = true;
-        unknown = name;
-      }
-    } else if (!take(*slot, m.value)) {
-      return duplicate(name);
-    }
-  }
-  // The type goes first: for {"type":"image","image":{...}} "not supported"
-  // says more than "unknown field 'image'".
-  if (type != nullptr) {
-    if (!type->IsString())
+  // The type goes first: for {"type":"video","video":{...},"x":1} "not
+  // supported" says more than "unknown field".
+  std::string_view type = "text";
+  if (auto t = doc.FindMember("type"); t != doc.MemberEnd()) {
+    if (!t->value.IsString())
       return invalid(std::string{"type must be a string, got "}
-                     + json_kind(*type));
-    if (as_view(*type) != "text")
-      return invalid("type '" + clip(as_view(*type)) + "' is not supported");
+                     + json_kind(t->value));
+    type = as_view(t->value);
+    if (!is_message_type(type))
+      return invalid("type '" + clip(type) + "' is not supported");
   }
-  if (has_unknown)
-    return unknown_field(unknown);
-  if (recipient_type != nullptr) {
-    if (!recipient_type->IsString())
+  message_checker c;
+  auto top = c.object(doc, "",
+                      {"to", "type", "recipient_type", "preview_url",
+                       "context", "ttl", type});
+  if (!top)
+    return c.error();
+  if (auto rt = top->get("recipient_type")) {
+    if (!rt->IsString())
       return invalid(std::string{"recipient_type must be a string, got "}
-                     + json_kind(*recipient_type));
-    if (as_view(*recipient_type) != "individual")
+                     + json_kind(*rt));
+    if (as_view(*rt) != "individual")
       return make_api_error(codes::invalid_recipient_type,
-                            "recipient_type '"
-                              + clip(as_view(*recipient_type))
+                            "recipient_type '" + clip(as_view(*rt))
                               + "' is not supported; use 'individual'");
   }
   send_request result;
+  auto to = top->get("to");
   if (to == nullptr)
     return missing("to is missing");
   auto digits = parse_to(*to);
   if (auto err = std::get_if<api_error>(&digits))
     return std::move(*err);
   result.to = std::move(std::get<std::string>(digits));
-  if (text == nullptr)
-    return missing("text is missing");
-  auto body = parse_text(*text);
-  if (auto err = std::get_if<api_error>(&body))
-    return std::move(*err);
-  result.body = std::move(std::get<std::string>(body));
-  if (preview_url != nullptr) {
-    if (!preview_url->IsBool())
-      return invalid(std::string{"preview_url must be a boolean, got "}
-                     + json_kind(*preview_url));
-    result.preview_url = preview_url->GetBool();
-  }
+  auto object = c.need(*top, type);
+  if (object != nullptr)
+    check_type_object(c, type, *object);
+  check_common(c, *top, type);
+  if (!c.ok())
+    return c.error();
+  result.type = std::string{type};
+  result.payload = message_document::of(doc, type);
   return result;
 }
 

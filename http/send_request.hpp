@@ -9,14 +9,16 @@
 
 namespace mc::http {
 
-/// A validated POST /v1/messages request (text messages only).
+/// A validated POST /v1/messages request, of any On-Prem message type.
 struct send_request {
   /// The recipient, normalised to its digits ("+1 631-555-0000" becomes
   /// "16315550000"), so that routing and ordering see one form.
   std::string to;
-  /// The message text: valid UTF-8, 1 to `max_body_chars` code points.
-  std::string body;
-  bool preview_url = false;
+  /// The message type ("text" when the request named none).
+  std::string type = "text";
+  /// The message document as stored and sent upstream: every member of the
+  /// request but `to` (http/messages/message_document.hpp).
+  std::string payload;
 };
 
 /// Most code points a text body may have (On-Prem error 1001 beyond this).
@@ -33,13 +35,19 @@ constexpr size_t max_send_request_bytes = 256 * 1024;
 /// crashes on any byte sequence. Errors carry a precise reason:
 /// - malformed JSON, non-object root, wrong types, bad values: 1009
 ///   ("invalid JSON at offset N: ...", "to must be a string", ...);
-/// - missing to, text or text.body: 1008 ("text.body is missing");
+/// - missing to, the type's object or a required member: 1008
+///   ("text.body is missing");
 /// - unknown fields: 1010 "unknown field 'foo'" (On-Prem "Parameter is not
 ///   required");
 /// - recipient_type other than "individual": 1002 (On-Prem "Invalid
 ///   recipient type");
-/// - type other than "text": 1009 "type 'image' is not supported";
-/// - a body over 4096 code points: 1001 (On-Prem "Message too long").
+/// - a type that is not one of the reference's (text, template, hsm, image,
+///   audio, video, document, sticker, location, contacts, interactive,
+///   reaction): 1009 "type 'foo' is not supported";
+/// - each type's own rules (http/messages/message_types.hpp), e.g. a text
+///   body over 4096 code points: 1001 (On-Prem "Message too long").
+/// The payload of an accepted request is its message document
+/// (http/messages/message_document.hpp).
 std::variant<send_request, api_error> parse_send_request(std::string_view json);
 
 /// {"messages":[{"id":"<id>"}],"meta":{...}}, the 201 response body.

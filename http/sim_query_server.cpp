@@ -15,6 +15,8 @@ namespace {
 
 constexpr size_t default_log_limit = 100'000;
 constexpr size_t max_log_limit = 1'000'000;
+constexpr size_t default_messages_limit = 1'000;
+constexpr size_t max_messages_limit = 100'000;
 
 void reply_error(httplib::Response& res, int status, const std::string& why) {
   rapidjson::StringBuffer buf;
@@ -104,6 +106,39 @@ std::string stats_json(const sim_stats& s) {
   return std::string{buf.GetString(), buf.GetSize()};
 }
 
+void write_str(rapidjson::Writer<rapidjson::StringBuffer>& w, const char* key,
+               const std::string& value) {
+  w.Key(key);
+  w.String(value.c_str(), static_cast<rapidjson::SizeType>(value.size()));
+}
+
+/// The records as {"messages":[...]}; the payload stays a string so a
+/// reader can compare it byte for byte with what was sent.
+std::string messages_json(const std::vector<sim_log_entry>& xs) {
+  rapidjson::StringBuffer buf;
+  rapidjson::Writer<rapidjson::StringBuffer> w{buf};
+  w.StartObject();
+  w.Key("messages");
+  w.StartArray();
+  for (auto& x : xs) {
+    w.StartObject();
+    w.Key("seq");
+    w.Uint64(x.seq);
+    write_str(w, "id", x.id);
+    write_str(w, "recipient", x.recipient);
+    write_str(w, "account", x.account);
+    w.Key("shard");
+    w.Int(x.shard);
+    w.Key("epoch");
+    w.Int64(x.epoch);
+    write_str(w, "payload", x.payload);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+  return std::string{buf.GetString(), buf.GetSize()};
+}
+
 } // namespace
 
 sim_query_server::sim_query_server(std::shared_ptr<sim_ledger> ledger,
@@ -137,6 +172,19 @@ void sim_query_server::install_routes() {
     }
     limit = std::min(limit, max_log_limit);
     res.set_content(ledger_->log_text(from, limit), "text/plain");
+  });
+  svr.Get("/messages", [this](const httplib::Request& req,
+                              httplib::Response& res) {
+    size_t from = 0;
+    size_t limit = 0;
+    if (!parse_count(req, "from", 0, from)
+        || !parse_count(req, "limit", default_messages_limit, limit)) {
+      reply_error(res, 400, "from and limit must be non-negative integers");
+      return;
+    }
+    limit = std::min(limit, max_messages_limit);
+    res.set_content(messages_json(ledger_->entries(from, limit)),
+                    "application/json");
   });
   svr.Post("/reset", [this](const httplib::Request&, httplib::Response& res) {
     ledger_->reset();

@@ -10,6 +10,10 @@
 /// - GET /log?from=K&limit=L -> text/plain "seq\tid\trecipient\tshard\tepoch\n"
 ///   lines in acceptance order from log index K (default 0; L default
 ///   100000, at most 1000000)
+/// - GET /messages?from=K&limit=L -> {"messages":[{"seq","id","recipient",
+///   "account","shard","epoch","payload"}]}: the same records with the
+///   message document exactly as received, as a JSON string (L default
+///   1000, at most 100000)
 /// - POST /reset -> clears the log and counters (not the sessions)
 /// - POST /fault {"drop_sessions":true} | {"refuse_logins_ms":N} |
 ///   {"extra_latency_ms":N} (keys may be combined) -> {"ok":true}, 400 on

@@ -33,6 +33,9 @@ struct webapp_context {
   /// Actors that carry sends to the coreapps, used round robin.
   std::vector<caf::actor> gateways;
   std::atomic<uint64_t> next_gateway{0};
+  /// Set on SIGTERM: /healthz answers 503 so the front stops sending here
+  /// before the server stops accepting.
+  std::atomic<bool> draining{false};
   /// Time a webapp waits for a shard's answer.
   std::chrono::milliseconds send_timeout{5000};
   /// The callback queue's cap (--callback-queue-cap), for health and

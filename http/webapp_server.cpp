@@ -1,23 +1,24 @@
 #include "http/webapp_server.hpp"
 
+#include "http/request_normaliser.hpp"
 #include "http/tuned_server.hpp"
 #include "runtime/log.hpp"
 
 namespace mc::http {
 
-webapp_server::webapp_server(webapp_context& ctx) : ctx_(ctx) {
+webapp_server::webapp_server(webapp_context &ctx) : ctx_(ctx) {
   add_user_routes(srv_, ctx_);
   add_message_routes(srv_, ctx_);
   add_admin_routes(srv_, ctx_);
   add_account_routes(srv_, ctx_);
-  srv_.set_exception_handler([this](const httplib::Request& req,
-                                    httplib::Response& res,
+  srv_.set_exception_handler([this](const httplib::Request &req,
+                                    httplib::Response &res,
                                     std::exception_ptr ep) {
     std::string what = "unknown exception";
     try {
       if (ep)
         std::rethrow_exception(ep);
-    } catch (const std::exception& e) {
+    } catch (const std::exception &e) {
       what = e.what();
     } catch (...) {
     }
@@ -26,40 +27,43 @@ webapp_server::webapp_server(webapp_context& ctx) : ctx_(ctx) {
                                     "the request could not be completed; "
                                     "retry shortly"));
   });
-  srv_.set_error_handler([](const httplib::Request& req,
-                            httplib::Response& res) {
-    // Only fill in bodies httplib left empty (unknown routes, 413...).
-    if (!res.body.empty())
+  srv_.set_error_handler([](const httplib::Request &req,
+                            httplib::Response &res) {
+    // Only fill in bodies httplib left empty (unknown routes, 413...);
+    // the request guard's refusals come with a content provider.
+    if (!res.body.empty() || res.content_length_ > 0)
       return;
     if (res.status == 404)
-      reply_error(res, make_api_error(codes::not_found,
-                                      "no route " + req.method + " "
-                                        + req.path));
+      reply_error(res,
+                  make_api_error(codes::not_found,
+                                 "no route " + req.method + " " + req.path));
     else if (res.status == 400)
+      // httplib answers 400 for a bad request line, a header line over
+      // 8192 bytes and a body that does not match its framing alike.
       reply_error(res, make_api_error(codes::invalid_parameter,
-                                      "malformed HTTP request (a POST needs "
-                                      "a body or Content-Length: 0)"));
+                                      "malformed HTTP request: the request "
+                                      "line or a header is not valid (a "
+                                      "header line is limited to 8192 "
+                                      "bytes), or the body does not match "
+                                      "its framing"));
     else if (res.status == 413)
       reply_error(res, make_api_error(codes::invalid_parameter,
                                       "request body is too large", 413));
     else
-      reply_error(res, make_api_error(codes::generic, "request failed",
-                                      res.status));
+      reply_error(res,
+                  make_api_error(codes::generic, "request failed", res.status));
   });
 }
 
-int webapp_server::bind(const std::string& host, int port, int threads) {
+int webapp_server::bind(const std::string &host, int port, int threads) {
   server_tuning t;
   t.threads = threads;
+  t.pre_routing = request_normaliser::apply;
   return bind_tuned(srv_, host, port, t);
 }
 
-void webapp_server::run() {
-  listen_tuned(srv_);
-}
+void webapp_server::run() { listen_tuned(srv_); }
 
-void webapp_server::stop() {
-  srv_.stop();
-}
+void webapp_server::stop() { srv_.stop(); }
 
 } // namespace mc::http

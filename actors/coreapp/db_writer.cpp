@@ -89,7 +89,7 @@ db_writer_actor::behavior_type db_writer(self_ptr self, std::string db_uri) {
         out.reserve(rows.size());
         for (auto& row : rows)
           out.push_back({std::move(row.id), std::move(row.recipient),
-                         std::move(row.body)});
+                         std::move(row.payload), std::move(row.type)});
         return out;
       });
     },

@@ -39,7 +39,8 @@ mc_errc send_queue::admit(std::vector<send_item>& items,
     return mc_errc::overloaded;
   for (size_t i = 0; i < items.size(); ++i)
     waiting_.push_back({{std::move(items[i].id), std::move(items[i].recipient),
-                         std::move(items[i].body)},
+                         std::move(items[i].payload),
+                         std::move(items[i].type)},
                         reply,
                         i});
   return mc_errc::none;

@@ -32,19 +32,21 @@ using send_batch_atom = caf::atom_constant<caf::atom("sendbatch")>;
 
 /// One send: the message with the shard and epoch the webapp routed it to.
 /// `recipient` is already normalised to digits (the shard was computed
-/// from it).
+/// from it). `payload` is the message document as stored and sent upstream
+/// (runtime/message_payload.hpp); `type` is its "type" member.
 struct send_item {
   int32_t shard = 0;
   int64_t epoch = 0;
   std::string id;
   std::string recipient;
-  std::string body;
+  std::string payload;
+  std::string type = "text";
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, send_item& x) {
   return f(caf::meta::type_name("send_item"), x.shard, x.epoch, x.id,
-           x.recipient, x.body);
+           x.recipient, x.payload, x.type);
 }
 
 /// The outcome of each item of a batch, in item order: 0 for committed,

@@ -36,17 +36,20 @@ using kicked_atom = caf::atom_constant<caf::atom("kicked")>;
 using receipt_atom = caf::atom_constant<caf::atom("receipt")>;
 using inbound_atom = caf::atom_constant<caf::atom("inbound")>;
 
-/// A committed message handed to the upstream.
+/// A committed message handed to the upstream: `payload` is its whole
+/// message document as accepted (runtime/message_payload.hpp), `type` its
+/// "type" member.
 struct upstream_message {
   std::string id;
   std::string recipient;
-  std::string body;
+  std::string payload;
+  std::string type = "text";
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, upstream_message& x) {
   return f(caf::meta::type_name("upstream_message"), x.id, x.recipient,
-           x.body);
+           x.payload, x.type);
 }
 
 /// A delivery receipt from the upstream: status is "delivered" or "read"

@@ -35,8 +35,8 @@ void append_signed(std::string& out, int64_t x) {
 
 sim_ledger::sim_ledger(size_t expected_messages) {
   log_.reserve(expected_messages);
-  // Ids and recipients average well under 64 characters together.
-  text_.reserve(expected_messages * 64);
+  // Ids, recipients and text payloads average under 128 characters.
+  text_.reserve(expected_messages * 128);
   index_.reserve(expected_messages);
 }
 
@@ -47,6 +47,12 @@ std::string_view sim_ledger::id_of(const record& r) const {
 std::string_view sim_ledger::recipient_of(const record& r) const {
   return std::string_view{text_.data() + r.text_offset + r.id_len,
                           r.recipient_len};
+}
+
+std::string_view sim_ledger::payload_of(const record& r) const {
+  return std::string_view{text_.data() + r.text_offset + r.id_len
+                            + r.recipient_len,
+                          r.payload_len};
 }
 
 uint32_t sim_ledger::intern_account(const std::string& account) {
@@ -86,11 +92,13 @@ size_t sim_ledger::accept(const std::string& account, int32_t shard,
              static_cast<uint64_t>(text_.size()),
              static_cast<uint32_t>(msg.id.size()),
              static_cast<uint32_t>(msg.recipient.size()),
+             static_cast<uint32_t>(msg.payload.size()),
              epoch,
              shard,
              acc};
     text_ += msg.id;
     text_ += msg.recipient;
+    text_ += msg.payload;
     index_.emplace(h, static_cast<uint32_t>(log_.size()));
     log_.push_back(r);
     fresh[i] = true;
@@ -179,7 +187,8 @@ std::vector<sim_log_entry> sim_ledger::entries(size_t from,
     auto& r = log_[i];
     out.push_back(sim_log_entry{r.seq, std::string{id_of(r)},
                                 std::string{recipient_of(r)},
-                                accounts_[r.account], r.shard, r.epoch});
+                                accounts_[r.account], r.shard, r.epoch,
+                                std::string{payload_of(r)}});
   }
   return out;
 }

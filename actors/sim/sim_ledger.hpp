@@ -34,6 +34,8 @@ struct sim_log_entry {
   std::string account;
   int32_t shard = 0;
   int64_t epoch = 0;
+  /// The message document exactly as it reached the upstream.
+  std::string payload;
 };
 
 /// Per (account, shard) session counters.
@@ -154,6 +156,7 @@ private:
     uint64_t text_offset;
     uint32_t id_len;
     uint32_t recipient_len;
+    uint32_t payload_len;
     int64_t epoch;
     int32_t shard;
     uint32_t account;
@@ -161,6 +164,7 @@ private:
 
   std::string_view id_of(const record& r) const;
   std::string_view recipient_of(const record& r) const;
+  std::string_view payload_of(const record& r) const;
   uint32_t intern_account(const std::string& account);
   /// Requires `mtx_` held.
   bool seen_locked(std::string_view id, uint64_t hash) const;

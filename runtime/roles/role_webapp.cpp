@@ -20,6 +20,10 @@ namespace mc {
 
 namespace {
 
+/// How long a stopping webapp keeps serving with /healthz at 503: five
+/// health checks of the front (deploy/front-config: inter 200ms, fall 1).
+constexpr std::chrono::milliseconds webapp_drain_period{1000};
+
 void load_revoked(http::webapp_context& ctx) {
   auto ids = ctx.db->with(
     [](pqxx::connection& c) { return load_revoked_tokens(c); });
@@ -100,6 +104,11 @@ int run_webapp(const options& opts) {
                      }
                    }
                  });
+  // Drain: the front checks /healthz every 200 ms and takes a webapp out
+  // at its first 503, so after the drain period no new request comes here;
+  // requests in flight finish before stop() returns.
+  ctx.draining.store(true);
+  std::this_thread::sleep_for(webapp_drain_period);
   // httplib ignores a stop before its loop runs; it runs by now.
   server.stop();
   http_thread.join();

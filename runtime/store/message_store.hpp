@@ -10,20 +10,24 @@ namespace mc {
 
 // The `messages` table: the durable log of accepted messages. The insert
 // builders are templates over the caller's row type (anything with `id`,
-// `recipient` and `body` strings) so a batch is never copied on its way to
-// the statement.
+// `recipient`, `payload` and `type` strings) so a batch is never copied on
+// its way to the statement.
 
 /// A message as stored, without its bookkeeping columns.
 struct message_row {
   std::string id;
   std::string recipient;
-  std::string body;
+  /// The message document: the request's members but `to`, as JSON.
+  std::string payload;
+  /// The message type ("text", "template", "image", ...).
+  std::string type = "text";
 };
 
 namespace message_sql {
 
 constexpr const char* insert_head
-  = "INSERT INTO messages (id, shard_id, recipient, body, epoch) VALUES ";
+  = "INSERT INTO messages (id, shard_id, recipient, type, payload, epoch) "
+    "VALUES ";
 
 /// A retried request carries the id it had: inserting it twice is a no-op.
 constexpr const char* insert_tail = " ON CONFLICT (id) DO NOTHING";
@@ -33,10 +37,11 @@ constexpr const char* mark_sent_head
     "WHERE status = 'accepted' AND id IN (";
 
 constexpr const char* pending
-  = "SELECT id, recipient, body FROM messages "
+  = "SELECT id, recipient, type, payload, body FROM messages "
     "WHERE shard_id = $1 AND status = 'accepted' ORDER BY seq";
 
-/// Appends the batch as VALUES rows (id, shard_id, recipient, body, epoch).
+/// Appends the batch as VALUES rows (id, shard_id, recipient, type,
+/// payload, epoch).
 template <class Row>
 void append_rows(std::string& sql, pqxx::connection& conn, int32_t shard,
                  int64_t epoch, const std::vector<Row>& batch) {
@@ -54,7 +59,9 @@ void append_rows(std::string& sql, pqxx::connection& conn, int32_t shard,
     sql += ',';
     sql += conn.quote(m.recipient);
     sql += ',';
-    sql += conn.quote(m.body);
+    sql += conn.quote(m.type);
+    sql += ',';
+    sql += conn.quote(m.payload);
     sql += ',';
     sql += e;
     sql += "::bigint)";
@@ -72,17 +79,18 @@ std::string fenced_insert_sql(pqxx::connection& conn, int32_t shard,
   auto s = std::to_string(shard);
   auto e = std::to_string(epoch);
   std::string sql;
-  sql.reserve(512 + batch.size() * 96);
+  sql.reserve(512 + batch.size() * 128);
   // One statement, one round trip, its own transaction: the share lock on
   // the shard's map row is taken before any row is inserted and held until
   // the commit, so the supervisor's epoch bump either waits for this batch
   // or makes it insert nothing.
   sql += "WITH fence AS (SELECT epoch FROM shard_map WHERE shard_id = " + s
          + " FOR SHARE), ins AS (INSERT INTO messages (id, shard_id, "
-           "recipient, body, epoch) SELECT v.id, v.shard_id, v.recipient, "
-           "v.body, v.epoch FROM (VALUES ";
+           "recipient, type, payload, epoch) SELECT v.id, v.shard_id, "
+           "v.recipient, v.type, v.payload, v.epoch FROM (VALUES ";
   message_sql::append_rows(sql, conn, shard, epoch, batch);
-  sql += ") AS v(id, shard_id, recipient, body, epoch) WHERE EXISTS (SELECT 1 "
+  sql += ") AS v(id, shard_id, recipient, type, payload, epoch) WHERE EXISTS "
+         "(SELECT 1 "
          "FROM fence WHERE fence.epoch = " + e
          + ") ON CONFLICT (id) DO NOTHING RETURNING 1) "
            "SELECT coalesce((SELECT epoch FROM fence), -1), "
@@ -95,7 +103,7 @@ template <class Row>
 std::string batch_insert_sql(pqxx::connection& conn, int32_t shard,
                              int64_t epoch, const std::vector<Row>& batch) {
   std::string sql;
-  sql.reserve(96 + batch.size() * 96);
+  sql.reserve(96 + batch.size() * 128);
   sql += message_sql::insert_head;
   message_sql::append_rows(sql, conn, shard, epoch, batch);
   sql += message_sql::insert_tail;
@@ -117,6 +125,8 @@ int64_t commit_fenced(pqxx::connection& conn, int32_t shard, int64_t epoch,
 void mark_sent(pqxx::connection& conn, const std::vector<std::string>& ids);
 
 /// The committed but unacknowledged messages of `shard`, in acceptance order.
+/// A row from before schema version 4 (body, no payload) comes back as the
+/// text message {"type":"text","text":{"body":<body>}}.
 std::vector<message_row> pending_messages(pqxx::connection& conn,
                                           int32_t shard);
 

@@ -15,7 +15,9 @@ TEST_CASE("the batch insert is idempotent on message id and keeps order") {
   std::vector<message_row> batch;
   for (int i = 0; i < 500; ++i)
     batch.push_back({"id" + std::to_string(i), "1555" + std::to_string(i % 7),
-                     "body 'quoted' \\ " + std::to_string(i)});
+                     "{\"type\":\"text\",\"text\":{\"body\":\"'q' \\\\ "
+                       + std::to_string(i) + "\"}}",
+                     i % 2 == 0 ? "text" : "image"});
   {
     pqxx::work tx{c};
     tx.exec(batch_insert_sql(c, 0, 1, batch));
@@ -29,11 +31,12 @@ TEST_CASE("the batch insert is idempotent on message id and keeps order") {
     tx.commit();
   }
   pqxx::read_transaction tx{c};
-  auto rows = tx.exec("SELECT id, body FROM messages ORDER BY seq");
+  auto rows = tx.exec("SELECT id, payload, type FROM messages ORDER BY seq");
   REQUIRE(rows.size() == 500);
   for (int i = 0; i < 500; ++i) {
     CHECK(rows[i][0].as<std::string>() == "id" + std::to_string(i));
-    CHECK(rows[i][1].as<std::string>() == batch[i].body);
+    CHECK(rows[i][1].as<std::string>() == batch[i].payload);
+    CHECK(rows[i][2].as<std::string>() == batch[i].type);
   }
 }
 
@@ -60,4 +63,37 @@ TEST_CASE("the fenced group commit inserts only at the shard's epoch") {
   pqxx::read_transaction tx{c};
   CHECK(tx.exec1("SELECT count(*) FROM messages")[0].as<int>() == 2);
   CHECK(tx.exec1("SELECT epoch FROM messages WHERE id = 'a'")[0].as<int>() == 7);
+}
+
+TEST_CASE("pending messages keep their payload; rows from before payloads read as text") {
+  test::scratch_db db{"payload"};
+  pqxx::connection c{db.uri()};
+  apply_migrations(c, MC_SOURCE_DIR "/schema");
+  {
+    pqxx::work tx{c};
+    // A row as schema version 3 wrote it: a body and no payload.
+    tx.exec("INSERT INTO messages (id, shard_id, recipient, body, epoch) "
+            "VALUES ('old', 0, '1555', 'say \"hi\"', 1)");
+    tx.commit();
+  }
+  std::vector<message_row> batch{
+    {"new", "1556",
+     R"({"type":"image","image":{"link":"http://x/y.png","caption":"c"}})",
+     "image"}};
+  {
+    pqxx::nontransaction tx{c};
+    tx.exec1(fenced_insert_sql(c, 0, 0, batch));
+  }
+  auto rows = pending_messages(c, 0);
+  REQUIRE(rows.size() == 2);
+  CHECK(rows[0].id == "old");
+  CHECK(rows[0].type == "text");
+  CHECK(rows[0].payload == R"({"type":"text","text":{"body":"say \"hi\""}})");
+  CHECK(rows[1].id == "new");
+  CHECK(rows[1].type == "image");
+  CHECK(rows[1].payload == batch[0].payload);
+  // A row must hold one of the two.
+  pqxx::work tx{c};
+  CHECK_THROWS(tx.exec("INSERT INTO messages (id, shard_id, recipient, epoch) "
+                       "VALUES ('none', 0, '1', 1)"));
 }

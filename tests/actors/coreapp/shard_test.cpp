@@ -425,9 +425,9 @@ TEST_CASE_FIXTURE(fixture,
   CHECK(answers()[1].id == "b");
   CHECK(answers()[2].id == "c");
   CHECK(answers()[3].id == "d");
-  // Two writer calls for four sends; bodies and recipients travel intact.
+  // Two writer calls for four sends; payloads and recipients travel intact.
   CHECK(w().commits.size() == 2);
-  CHECK(w().commits[1][1].body == "body of c");
+  CHECK(w().commits[1][1].payload == "body of c");
   CHECK(w().commits[1][1].recipient == "16315550000");
   CHECK(flat(up().submits) == strings{"a", "b", "c", "d"});
 }

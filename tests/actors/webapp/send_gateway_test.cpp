@@ -31,7 +31,7 @@ struct gateway_test_config : caf::actor_system_config {
 enum class node_mode {
   /// Every item accepted (code 0).
   accept,
-  /// Each item answered with the code given by its body ("0" = accepted).
+  /// Each item answered with the code given by its payload ("0" = accepted).
   codes_from_body,
   /// The whole request fails with a database error.
   fail,
@@ -61,7 +61,7 @@ caf::behavior fake_node(caf::stateful_actor<fake_node_state>* self,
         case node_mode::codes_from_body: {
           std::vector<int32_t> codes;
           for (auto& x : items)
-            codes.push_back(std::stoi(x.body));
+            codes.push_back(std::stoi(x.payload));
           return codes;
         }
         case node_mode::fail:

@@ -75,6 +75,18 @@ TEST_CASE_FIXTURE(fixture, "stats and log report what the ledger holds") {
   auto page = cli.Get("/log?from=1&limit=5");
   REQUIRE(page);
   CHECK(page->body == "2\tm2\t156\t1\t4\n");
+  // /messages gives the same records with the payload as a string.
+  auto msgs = cli.Get("/messages?from=1");
+  REQUIRE(msgs);
+  CHECK(msgs->status == 200);
+  rapidjson::Document m;
+  m.Parse(msgs->body.c_str());
+  REQUIRE(m.IsObject());
+  REQUIRE(m["messages"].Size() == 1);
+  CHECK(std::string{m["messages"][0]["id"].GetString()} == "m2");
+  CHECK(m["messages"][0]["seq"].GetUint64() == 2);
+  CHECK(std::string{m["messages"][0]["payload"].GetString()} == "y");
+  CHECK(cli.Get("/messages?limit=x")->status == 400);
   auto bad = cli.Get("/log?from=-3");
   REQUIRE(bad);
   CHECK(bad->status == 400);

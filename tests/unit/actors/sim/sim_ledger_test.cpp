@@ -14,7 +14,9 @@ namespace {
 std::vector<upstream_message> batch_of(std::vector<std::string> ids) {
   std::vector<upstream_message> out;
   for (auto& id : ids)
-    out.push_back(upstream_message{id, "1555" + id, "body"});
+    out.push_back(upstream_message{id, "1555" + id,
+                                   R"({"type":"text","text":{"body":")" + id
+                                     + R"("}})"});
   return out;
 }
 
@@ -47,6 +49,9 @@ TEST_CASE("the ledger logs new ids in order and counts duplicates") {
   CHECK(log[3].id == "d");
   CHECK(log[3].epoch == 8);
   CHECK(log[3].seq == 4);
+  // The whole document is kept, byte for byte, next to id and recipient.
+  CHECK(log[0].payload == R"({"type":"text","text":{"body":"a"}})");
+  CHECK(log[3].payload == R"({"type":"text","text":{"body":"d"}})");
 }
 
 TEST_CASE("the ledger counts logins, kicks, refusals and sessions") {

@@ -1,0 +1,42 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "support/processes.hpp"
+
+namespace mc::test {
+
+/// The HTTP front of deploy/up (HAProxy, configured by deploy/front-config)
+/// on a free loopback port before the given webapp ports, for end-to-end
+/// tests. Killed when it goes away.
+class test_front {
+public:
+  explicit test_front(const std::vector<uint16_t>& webapp_ports,
+                      int rate_max = 500);
+  ~test_front();
+  test_front(const test_front&) = delete;
+  test_front& operator=(const test_front&) = delete;
+
+  uint16_t port() const { return port_; }
+  int pid() const { return proc_ ? proc_->pid() : -1; }
+
+  /// Waits until GET /healthz through the front answers 200.
+  bool wait_ready(std::chrono::milliseconds timeout);
+
+  /// Open file descriptors of the front process.
+  int open_fds() const;
+
+  /// The front's log.
+  std::string log() const { return proc_ ? proc_->log() : std::string{}; }
+
+private:
+  std::string dir_;
+  uint16_t port_ = 0;
+  std::unique_ptr<child_process> proc_;
+};
+
+} // namespace mc::test
