@@ -24,7 +24,9 @@ TEST_CASE("migrations apply once, and again is a no-op") {
   pqxx::connection c{db.uri()};
   CHECK(schema_version(c) == 0);
   auto n = apply_migrations(c, MC_SOURCE_DIR "/schema");
-  CHECK(n == latest_migration(MC_SOURCE_DIR "/schema"));
+  // Numbers may have gaps (reserved for work not merged yet): one apply
+  // per file.
+  CHECK(n == static_cast<int>(list_migrations(MC_SOURCE_DIR "/schema").size()));
   CHECK(schema_version(c) == latest_migration(MC_SOURCE_DIR "/schema"));
   CHECK(apply_migrations(c, MC_SOURCE_DIR "/schema") == 0);
 }
@@ -46,9 +48,10 @@ TEST_CASE("two masters migrating at the same time apply each file once") {
   for (auto& t : masters)
     t.join();
   CHECK(failures.load() == 0);
-  CHECK(applied.load() == latest_migration(MC_SOURCE_DIR "/schema"));
+  CHECK(applied.load()
+        == static_cast<int>(list_migrations(MC_SOURCE_DIR "/schema").size()));
   pqxx::connection c{db.uri()};
   pqxx::read_transaction tx{c};
   CHECK(tx.exec1("SELECT count(*) FROM schema_version")[0].as<int>()
-        == latest_migration(MC_SOURCE_DIR "/schema"));
+        == static_cast<int>(list_migrations(MC_SOURCE_DIR "/schema").size()));
 }
