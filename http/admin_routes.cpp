@@ -2,6 +2,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "http/metrics_format.hpp"
 #include "http/route.hpp"
 #include "http/settings_patch.hpp"
 #include "http/webapp_context.hpp"
@@ -218,6 +219,12 @@ void metrics(webapp_context& ctx, const httplib::Request&,
   for (auto& [role, n] : k.live_nodes)
     out += "multiconnect_live_nodes{role=\"" + role + "\"} "
            + std::to_string(n) + "\n";
+  // The On-Prem webapp's own names (web_uptime, web_requests,
+  // api_requests_duration_ms), labelled by node as the reference shows
+  // (https://developers.secure.facebook.com/docs/whatsapp/on-premises/reference/metrics).
+  if (ctx.web_metrics)
+    out += prometheus_text(ctx.web_metrics->families(),
+                           {{"node", ctx.node_id}});
   res.status = 200;
   res.set_content(out, "text/plain; version=0.0.4");
 }

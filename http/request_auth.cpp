@@ -102,10 +102,22 @@ std::optional<token_claims> authenticate_admin(const webapp_context& ctx,
 }
 
 
+std::string_view apikey_credentials(std::string_view header_value) {
+  auto key = credentials(header_value, "Apikey");
+  if (!key || key->find_first_of(" \t") != std::string_view::npos)
+    return {};
+  return *key;
+}
+
 bool authenticate_monitoring(const webapp_context& ctx,
                              const httplib::Request& req,
                              httplib::Response& res) {
-  auto key = req.get_header_value("X-API-Key");
+  // health, metrics and stats take "Authorization: Apikey <key>" besides
+  // a bearer token (https://developers.secure.facebook.com/docs/whatsapp/on-premises/reference/metrics);
+  // X-API-Key is this cluster's older spelling of the same key.
+  std::string key = req.get_header_value("X-API-Key");
+  if (key.empty())
+    key = std::string{apikey_credentials(req.get_header_value("Authorization"))};
   if (!key.empty()) {
     if (!ctx.api_key.empty() && key == ctx.api_key)
       return true;

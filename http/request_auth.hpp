@@ -21,6 +21,9 @@ bool parse_basic_auth(std::string_view header_value, std::string& user,
 /// Extracts the token from "Bearer <token>"; empty when not a bearer header.
 std::string_view bearer_token(std::string_view header_value);
 
+/// Extracts the key from "Apikey <key>"; empty when not an Apikey header.
+std::string_view apikey_credentials(std::string_view header_value);
+
 /// Checks the bearer token; on failure writes the error and returns nullopt.
 std::optional<token_claims> authenticate(const webapp_context& ctx,
                                          const httplib::Request& req,
@@ -31,7 +34,8 @@ std::optional<token_claims> authenticate_admin(const webapp_context& ctx,
                                                const httplib::Request& req,
                                                httplib::Response& res);
 
-/// Accepts a bearer token or the cluster's API key (X-API-Key header), for
+/// Accepts a bearer token or the cluster's API key ("Authorization: Apikey
+/// <key>" or the X-API-Key header), for
 /// monitoring routes; on failure writes the error and returns false.
 bool authenticate_monitoring(const webapp_context& ctx,
                              const httplib::Request& req,

@@ -1,4 +1,7 @@
 #include "http/sim_query_server.hpp"
+#include "http/sim_contact_routes.hpp"
+
+#include "http/sim_rules_routes.hpp"
 
 #include <chrono>
 #include <cstdlib>
@@ -156,6 +159,8 @@ sim_query_server::~sim_query_server() {
 
 void sim_query_server::install_routes() {
   auto& svr = *server_;
+  if (directory_)
+    add_sim_contact_routes(svr, directory_);
   svr.Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
     res.set_content("ok", "text/plain");
   });
@@ -186,6 +191,7 @@ void sim_query_server::install_routes() {
     res.set_content(messages_json(ledger_->entries(from, limit)),
                     "application/json");
   });
+  sim_rules_routes::install(svr, ledger_->rules());
   svr.Post("/reset", [this](const httplib::Request&, httplib::Response& res) {
     ledger_->reset();
     reply_ok(res);

@@ -20,6 +20,11 @@
 ///   bad input
 /// - POST /inbound {"account","from","body"[,"id"]} -> {"ok":true}: injects
 ///   one inbound message now
+/// - POST /templates, POST /rules: what the simulated servers check
+///   (http/sim_rules_routes.hpp)
+/// - POST /contacts/non_users {"numbers":[...]} -> {"ok":true}; GET
+///   /contacts -> {"checks","non_users"} (with a directory; see
+///   sim_contact_routes.hpp)
 
 #include <cstdint>
 #include <functional>
@@ -27,6 +32,7 @@
 #include <string>
 #include <thread>
 
+#include "actors/sim/sim_directory.hpp"
 #include "actors/sim/sim_ledger.hpp"
 
 namespace httplib {
@@ -52,6 +58,12 @@ public:
   sim_query_server(const sim_query_server&) = delete;
   sim_query_server& operator=(const sim_query_server&) = delete;
 
+  /// Serves the contact routes (http/sim_contact_routes.cpp) over
+  /// `directory`; call before `start`.
+  void set_directory(std::shared_ptr<sim_directory> directory) {
+    directory_ = std::move(directory);
+  }
+
   /// Binds `host:port` (port 0 picks a free one) and serves in a background
   /// thread. Returns false if binding fails or the server is running.
   bool start(const std::string& host, uint16_t port);
@@ -70,6 +82,7 @@ private:
   std::shared_ptr<sim_ledger> ledger_;
   inject_fn inject_;
   std::function<void()> on_fault_;
+  std::shared_ptr<sim_directory> directory_;
   std::unique_ptr<httplib::Server> server_;
   std::thread thread_;
   uint16_t port_ = 0;

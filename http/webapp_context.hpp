@@ -15,6 +15,7 @@
 #include "runtime/settings_cache.hpp"
 #include "http/api_error.hpp"
 #include "http/auth.hpp"
+#include "http/request_metrics.hpp"
 #include "runtime/db_pool.hpp"
 
 namespace mc::http {
@@ -41,6 +42,8 @@ struct webapp_context {
   /// The callback queue's cap (--callback-queue-cap), for health and
   /// metrics; the coreapps refuse sends with 1016 while it is reached.
   int64_t callback_queue_cap = 100000;
+  /// Request counts and durations for /metrics (set by webapp_server).
+  std::shared_ptr<request_metrics> web_metrics;
 
   /// Revoked token ids, refreshed from the database.
   mutable std::mutex revoked_mtx;

@@ -1,6 +1,8 @@
 #include "http/webapp_server.hpp"
 
+#include "http/contact_routes.hpp"
 #include "http/request_normaliser.hpp"
+#include "http/stats_routes.hpp"
 #include "http/tuned_server.hpp"
 #include "runtime/log.hpp"
 
@@ -11,6 +13,10 @@ webapp_server::webapp_server(webapp_context &ctx) : ctx_(ctx) {
   add_message_routes(srv_, ctx_);
   add_admin_routes(srv_, ctx_);
   add_account_routes(srv_, ctx_);
+  add_stats_routes(srv_, ctx_);
+  add_contact_routes(srv_, ctx_);
+  ctx_.web_metrics = std::make_shared<request_metrics>();
+  ctx_.web_metrics->install(srv_);
   srv_.set_exception_handler([this](const httplib::Request &req,
                                     httplib::Response &res,
                                     std::exception_ptr ep) {
@@ -58,7 +64,13 @@ webapp_server::webapp_server(webapp_context &ctx) : ctx_(ctx) {
 int webapp_server::bind(const std::string &host, int port, int threads) {
   server_tuning t;
   t.threads = threads;
-  t.pre_routing = request_normaliser::apply;
+  // httplib keeps one pre-routing handler (the tuned server's guard): the
+  // request timing starts in the step chained after it.
+  t.pre_routing = [metrics = ctx_.web_metrics](const httplib::Request &req,
+                                               httplib::Response &res) {
+    metrics->started();
+    return request_normaliser::apply(req, res);
+  };
   return bind_tuned(srv_, host, port, t);
 }
 

@@ -9,6 +9,7 @@
 /// node down); the node's exit hook stops them.
 
 #include "actors/coreapp/coreapp_node.hpp"
+#include "actors/coreapp/coreapp_queries.hpp"
 
 #include <caf/all.hpp>
 
@@ -47,6 +48,7 @@ shard_config make_shard_config(self_ptr self, int32_t shard, int64_t epoch,
   sc.upstream = cfg.upstream;
   sc.settings = cfg.settings;
   sc.limits = cfg.limits;
+  sc.stats = cfg.stats;
   return sc;
 }
 
@@ -286,6 +288,11 @@ coreapp_node_actor::behavior_type coreapp_node(self_ptr self,
         self->send(o.actor, upstream_atom::value, upstream);
     },
     [=](leave_atom) { return leave(self); },
+    [=](app_stats_atom) { return app_stats_of(self); },
+    [=](contacts_atom, int32_t shard, int64_t epoch,
+        std::vector<std::string>& numbers) {
+      return check_contacts(self, shard, epoch, std::move(numbers));
+    },
     [=](status_atom) {
       std::vector<int32_t> shards;
       for (auto& [s, o] : self->state.shards)

@@ -12,9 +12,12 @@
 #include <caf/typed_actor.hpp>
 #include <caf/typed_event_based_actor.hpp>
 
+#include "actors/coreapp/coreapp_stats.hpp"
 #include "actors/coreapp/shard.hpp"
 #include "actors/protocol/cluster.hpp"
 #include "actors/protocol/send.hpp"
+#include "actors/protocol/stats.hpp"
+#include "actors/protocol/upstream_contacts.hpp"
 #include "actors/protocol/upstream.hpp"
 #include "runtime/settings_cache.hpp"
 
@@ -32,7 +35,8 @@ using leave_atom = caf::atom_constant<caf::atom("leave")>;
 /// The coreapp node's published actor: the cluster control interface (the
 /// supervisor's view), the send interface (the webapps' view) and its local
 /// messages.
-using coreapp_node_actor = cluster_node_actor::extend_with<send_actor>::extend<
+using coreapp_node_actor = cluster_node_actor::extend_with<send_actor>::
+  extend_with<stats_actor>::extend_with<contacts_actor>::extend<
   /// (upstream, handle): the node reconnected to the upstream; its shards'
   /// sessions log in again through the new handle.
   caf::reacts_to<upstream_atom, upstream_actor>,
@@ -49,6 +53,8 @@ struct coreapp_config {
   shard_limits limits;
   /// Raised when the upstream connection drops (see coreapp_node_state).
   std::shared_ptr<std::atomic<bool>> upstream_lost;
+  /// The node's in-memory counters (GET /v1/stats/app).
+  std::shared_ptr<coreapp_stats> stats = std::make_shared<coreapp_stats>();
 };
 
 /// One shard this node serves.

@@ -102,6 +102,8 @@ void log_commit_stats(self_ptr self, size_t rows,
   auto& st = self->state;
   auto before = st.committed_total;
   st.committed_total += rows;
+  if (st.cfg.stats)
+    st.cfg.stats->committed(static_cast<int64_t>(rows));
   ++st.commits;
   st.commit_time += took;
   // A line per 10,000 messages: batch sizes and commit times tell an
@@ -286,6 +288,8 @@ behavior_type phase(self_ptr self, Send send, Drain drain, Handoff handoff,
     [=](acked_atom, const std::vector<upstream_message>& done) {
       auto& st = self->state;
       st.sends.acked(done.size());
+      if (st.cfg.stats)
+        st.cfg.stats->acked(static_cast<int64_t>(done.size()));
       if (st.events.acked(done))
         self->delayed_send(self, sent_flush_period, sent_atom::value);
     },

@@ -11,6 +11,7 @@
 #include <caf/typed_response_promise.hpp>
 
 #include "actors/coreapp/db_writer.hpp"
+#include "actors/coreapp/coreapp_stats.hpp"
 #include "actors/coreapp/send_queue.hpp"
 #include "actors/coreapp/shard_events.hpp"
 #include "actors/coreapp/upstream_session.hpp"
@@ -54,6 +55,8 @@ struct shard_config {
   upstream_actor upstream;
   std::shared_ptr<settings_cache> settings;
   shard_limits limits;
+  /// The node's in-memory counters (GET /v1/stats/app); may be null.
+  std::shared_ptr<coreapp_stats> stats;
 };
 
 /// The full interface of a shard actor: the send protocol, the upstream's

@@ -48,7 +48,8 @@ void shard_events::receipts(const std::vector<upstream_receipt>& xs) {
   payloads.reserve(xs.size());
   for (auto& r : xs)
     payloads.push_back(
-      status_event_json({r.id, r.recipient, r.status, r.timestamp, 0, {}}));
+      status_event_json({r.id, r.recipient, r.status, r.timestamp,
+                         r.error_code, r.error_title}));
   queue("status", std::move(payloads));
 }
 

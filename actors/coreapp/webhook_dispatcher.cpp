@@ -66,6 +66,13 @@ bool dispatch_once(self_ptr self, const std::vector<int32_t>& shards) {
   auto body = webhook_body(statuses, messages);
   auto error = post_webhook(settings.webhook_url, body,
                             std::chrono::seconds{5});
+  if (st.cfg.stats) {
+    using type = coreapp_stats::callback_type;
+    st.cfg.stats->callback_posted(type::status_change, !error,
+                                  static_cast<int64_t>(statuses.size()));
+    st.cfg.stats->callback_posted(type::inbound_message, !error,
+                                  static_cast<int64_t>(messages.size()));
+  }
   if (!error) {
     delete_callbacks(db(self), ids);
     st.delivered += ids.size();

@@ -8,6 +8,7 @@
 #include <caf/actor.hpp>
 #include <caf/stateful_actor.hpp>
 
+#include "actors/coreapp/coreapp_stats.hpp"
 #include "runtime/settings_cache.hpp"
 #include "runtime/store/db_connection.hpp"
 
@@ -24,6 +25,8 @@ struct webhook_dispatcher_config {
   std::chrono::milliseconds poll{50};
   /// Callbacks per webhook POST.
   int batch = 200;
+  /// The node's in-memory counters (callback_requests); may be null.
+  std::shared_ptr<coreapp_stats> stats;
 };
 
 /// State of a webhook dispatcher: delivers the persisted callbacks of the

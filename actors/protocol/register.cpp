@@ -7,6 +7,8 @@
 #include "actors/protocol/cluster.hpp"
 #include "actors/protocol/errors.hpp"
 #include "actors/protocol/send.hpp"
+#include "actors/protocol/stats.hpp"
+#include "actors/protocol/upstream_contacts.hpp"
 #include "actors/protocol/upstream.hpp"
 
 namespace mc {
@@ -31,6 +33,8 @@ void register_protocol(caf::actor_system_config& cfg) {
   cfg.add_message_type<std::vector<route_entry>>("std::vector<route_entry>");
   cfg.add_message_type<map_version>("map_version");
   cfg.add_message_type<map_update>("map_update");
+  register_stats_protocol(cfg);
+  register_contacts_protocol(cfg);
   cfg.add_error_category(caf::atom("mc"),
                          [](uint8_t code, caf::atom_value,
                             const caf::message& ctx) {

@@ -53,18 +53,20 @@ typename Inspector::result_type inspect(Inspector& f, upstream_message& x) {
 }
 
 /// A delivery receipt from the upstream: status is "delivered" or "read"
-/// (or "failed").
+/// (or "failed", with the On-Prem error in error_code and error_title).
 struct upstream_receipt {
   std::string id;
   std::string recipient;
   std::string status;
   int64_t timestamp = 0;
+  int32_t error_code = 0;
+  std::string error_title{};
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, upstream_receipt& x) {
   return f(caf::meta::type_name("upstream_receipt"), x.id, x.recipient,
-           x.status, x.timestamp);
+           x.status, x.timestamp, x.error_code, x.error_title);
 }
 
 /// A message a user sent to the business.

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "actors/protocol/upstream.hpp"
+#include "actors/sim/sim_rules.hpp"
 
 namespace mc {
 
@@ -129,6 +130,12 @@ public:
   /// session table (its per-session `accepted` counts restart at 0).
   void reset();
 
+  /// What the simulated servers check of each message (templates, media
+  /// hosts, users); configured through the query server.
+  sim_rules& rules() {
+    return rules_;
+  }
+
   // -- faults (query server side writes, simulator reads) ---------------------
 
   /// Asks the simulator to drop every session now.
@@ -187,6 +194,7 @@ private:
   sim_fault_requests faults_;
   std::atomic<uint64_t> fault_gen_{0};
   std::atomic<int> extra_latency_ms_{0};
+  sim_rules rules_;
 };
 
 } // namespace mc

@@ -55,10 +55,25 @@ void sim_pushes::schedule_receipts(const std::string& account, int32_t shard,
                                    const std::vector<bool>& fresh,
                                    time_point acked_at,
                                    caf::timespan delivered,
-                                   caf::timespan read) {
+                                   caf::timespan read,
+                                   const std::vector<sim_verdict>& verdicts) {
   for (size_t i = 0; i < msgs.size() && i < fresh.size(); ++i) {
     if (!fresh[i])
       continue;
+    if (i < verdicts.size() && verdicts[i].code != 0) {
+      item x;
+      x.due = acked_at + delivered;
+      x.account = account;
+      x.shard = shard;
+      x.shards_total = shards_total;
+      x.id = msgs[i].id;
+      x.peer = msgs[i].recipient;
+      x.text = "failed";
+      x.error_code = verdicts[i].code;
+      x.error_title = verdicts[i].title;
+      schedule(std::move(x));
+      continue;
+    }
     auto make = [&](const char* status, caf::timespan delay) {
       item x;
       x.due = acked_at + delay;
@@ -110,7 +125,8 @@ void sim_pushes::route(item&& x, const routes& r, batches& out) {
                                         std::move(x.text), ts});
   else
     b.receipts.push_back(upstream_receipt{std::move(x.id), std::move(x.peer),
-                                          std::move(x.text), ts});
+                                          std::move(x.text), ts, x.error_code,
+                                          std::move(x.error_title)});
 }
 
 sim_pushes::batches sim_pushes::take_parked(const routes& r) {

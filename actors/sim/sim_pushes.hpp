@@ -18,6 +18,7 @@
 #include <caf/actor_clock.hpp>
 
 #include "actors/protocol/upstream.hpp"
+#include "actors/sim/sim_rules.hpp"
 
 namespace mc {
 
@@ -44,6 +45,9 @@ public:
     /// Receipt status or inbound body.
     std::string text;
     int64_t timestamp = 0;
+    /// The error of a "failed" receipt.
+    int32_t error_code = 0;
+    std::string error_title;
   };
 
   /// What one session owner gets in one round.
@@ -73,12 +77,15 @@ public:
 
   /// Schedules the "delivered" receipt (after `delivered`) and the "read"
   /// one (after `read`, none if zero) of each message accepted for the
-  /// first time (`fresh`), counted from `acked_at`.
+  /// first time (`fresh`), counted from `acked_at`. A message whose
+  /// verdict has a code gets one "failed" receipt with that error instead
+  /// (after `delivered`); `verdicts` is empty or one per message.
   void schedule_receipts(const std::string& account, int32_t shard,
                          int32_t shards_total,
                          const std::vector<upstream_message>& msgs,
                          const std::vector<bool>& fresh, time_point acked_at,
-                         caf::timespan delivered, caf::timespan read);
+                         caf::timespan delivered, caf::timespan read,
+                         const std::vector<sim_verdict>& verdicts = {});
 
   /// The due time of the earliest scheduled item, if any.
   std::optional<time_point> first_due() const;

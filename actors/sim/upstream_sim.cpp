@@ -273,9 +273,15 @@ caf::result<ack_list> on_submit(sim_ptr self, const std::string& account,
   ids.reserve(msgs.size());
   for (auto& m : msgs)
     ids.push_back(m.id);
+  // The servers check each new message before sending it; a broken rule
+  // ends in a failed status instead of delivered and read.
+  std::vector<sim_verdict> verdicts(msgs.size());
+  for (size_t i = 0; i < msgs.size(); ++i)
+    if (fresh[i])
+      verdicts[i] = st.ledger->rules().check(msgs[i]);
   st.pushes.schedule_receipts(k->first, shard, st.shards_total[k->first],
                               msgs, fresh, reply_at, ms(st.cfg.delivered_ms),
-                              ms(st.cfg.read_ms));
+                              ms(st.cfg.read_ms), verdicts);
   arm_tick(self);
   if (reply_at <= now)
     return ids;
@@ -301,6 +307,8 @@ upstream_sim_actor::behavior_type
 upstream_sim(sim_ptr self, sim_config cfg, std::shared_ptr<sim_ledger> ledger) {
   auto& st = self->state;
   st.cfg = cfg;
+  if (!st.cfg.directory)
+    st.cfg.directory = std::make_shared<sim_directory>();
   st.ledger = std::move(ledger);
   // fault_gen_seen stays 0: requests made before the actor ran still apply.
   // Inbound ids must not repeat across simulator restarts: prefix them with
@@ -329,6 +337,10 @@ upstream_sim(sim_ptr self, sim_config cfg, std::shared_ptr<sim_ledger> ledger) {
     [self](submit_atom, const std::string& account, int32_t shard,
            int64_t epoch, const std::vector<upstream_message>& msgs) {
       return on_submit(self, account, shard, epoch, msgs);
+    },
+    [self](contacts_atom, const std::string&,
+           const std::vector<std::string>& numbers) {
+      return self->state.cfg.directory->check(numbers);
     },
     [self](sim_ack_atom, uint64_t token) { on_ack(self, token); },
     [self](caf::tick_atom) { on_tick(self); },

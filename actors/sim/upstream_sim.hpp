@@ -33,6 +33,8 @@
 
 #include "actors/lifecycle.hpp"
 #include "actors/protocol/upstream.hpp"
+#include "actors/protocol/upstream_contacts.hpp"
+#include "actors/sim/sim_directory.hpp"
 #include "actors/sim/sim_ledger.hpp"
 #include "actors/sim/sim_pushes.hpp"
 
@@ -52,7 +54,8 @@ using sim_fault_atom = caf::atom_constant<caf::atom("sim_fault")>;
 /// actor stays alive for queries. An exit message stops and terminates.
 
 /// The simulator's full interface: the upstream plus its local messages.
-using upstream_sim_actor = upstream_actor::extend<
+using upstream_sim_actor = upstream_actor::extend_with<
+  upstream_contacts_actor>::extend<
   caf::reacts_to<sim_ack_atom, uint64_t>,
   caf::reacts_to<caf::tick_atom>,
   caf::reacts_to<sim_inject_atom, std::string, inbound_message>,
@@ -77,6 +80,8 @@ struct sim_config {
   int tick_ms = 20;
   /// Seed of the inbound user picker, for reproducible runs.
   uint64_t seed = 42;
+  /// Who is a WhatsApp user (contact checks); a private one when null.
+  std::shared_ptr<sim_directory> directory;
 };
 
 /// State of the upstream simulator actor.

@@ -105,6 +105,7 @@ int run_coreapp(const options& opts) {
   wc.db_uri = opts.db_uri;
   wc.node = caf::actor_cast<caf::actor>(node);
   wc.settings = cc.settings;
+  wc.stats = cc.stats;
   auto dispatcher = sys.spawn<caf::detached>(webhook_dispatcher, wc);
   // Published dynamically typed: peers connect with an untyped
   // remote_actor and cast to the interface they speak (cluster_node_actor,

@@ -21,6 +21,7 @@ int run_upstream_sim(const options& opts) {
   sc.read_ms = opts.sim_read_ms;
   sc.inbound_rate = opts.sim_inbound_rate;
   sc.users = opts.sim_users;
+  sc.directory = std::make_shared<sim_directory>();
   auto ledger = std::make_shared<sim_ledger>();
   auto sim = sys.spawn(upstream_sim, sc, ledger);
   // Published dynamically typed, like the coreapp node: a coreapp connects
@@ -36,6 +37,7 @@ int run_upstream_sim(const options& opts) {
   }
   sim_query_server query{ledger, make_sim_injector(sim),
                          make_sim_fault_notifier(sim)};
+  query.set_directory(sc.directory);
   if (!query.start(opts.bind_host, opts.http_port)) {
     log_error(opts.node_id, "cannot serve queries on ", opts.bind_host, ":",
               opts.http_port);

@@ -84,6 +84,10 @@ struct options {
   int max_tries = 50;
   /// Send with httplib::Client instead of the lean client (see raw_sender).
   bool httplib_client = false;
+  /// "text" or "template": the template "bench_order" of namespace
+  /// "bench" (language en, 2 body parameters), which the simulator must
+  /// have registered (run-bench does).
+  std::string payload = "text";
 };
 
 void usage() {
@@ -92,7 +96,8 @@ void usage() {
     "usage: loadgen --url URL [--user U --password P --new-password P2]\n"
     "               [--token T] [--no-auth] --messages N --recipients M\n"
     "               --connections C [--rate R] [--duration S] [--sim URL]\n"
-    "               [--wait-delivered S] [--json] [--httplib-client]\n");
+    "               [--wait-delivered S] [--json] [--httplib-client]\n"
+    "               [--payload text|template]\n");
 }
 
 bool parse_options(int argc, char** argv, options& opt) {
@@ -160,6 +165,14 @@ bool parse_options(int argc, char** argv, options& opt) {
       if (!need(v))
         return false;
       opt.sim = v;
+    } else if (arg == "--payload") {
+      if (!need(v))
+        return false;
+      opt.payload = v;
+      if (opt.payload != "text" && opt.payload != "template") {
+        std::fprintf(stderr, "loadgen: --payload is text or template\n");
+        return false;
+      }
     } else if (arg == "--wait-delivered") {
       if (!need(v))
         return false;
@@ -623,10 +636,22 @@ void run_connection(run_state& st, int c, conn_stats& out) {
     if (first_try >= st.deadline)
       break;
     ++out.sent;
-    body = "{\"to\":\"" + recipient_name(r)
-           + "\",\"recipient_type\":\"individual\",\"type\":\"text\","
-             "\"text\":{\"body\":\"bench "
-           + std::to_string(k) + "\"}}";
+    if (opt.payload == "template")
+      body = "{\"to\":\"" + recipient_name(r)
+             + "\",\"type\":\"template\",\"template\":{\"namespace\":"
+               "\"bench\",\"name\":\"bench_order\",\"language\":{"
+               "\"policy\":\"deterministic\",\"code\":\"en\"},"
+               "\"components\":[{\"type\":\"body\",\"parameters\":["
+               "{\"type\":\"text\",\"text\":\"bench "
+             + std::to_string(k)
+             + "\"},{\"type\":\"currency\",\"currency\":{"
+               "\"fallback_value\":\"$1.00\",\"code\":\"USD\","
+               "\"amount_1000\":1000}}]}]}}";
+    else
+      body = "{\"to\":\"" + recipient_name(r)
+             + "\",\"recipient_type\":\"individual\",\"type\":\"text\","
+               "\"text\":{\"body\":\"bench "
+             + std::to_string(k) + "\"}}";
     bool done = false;
     for (int attempt = 1; !done; ++attempt) {
       ++out.requests;

@@ -27,9 +27,9 @@ TEST_CASE("two masters started together: the schema is migrated once and "
   c.start("master", "m2");
   REQUIRE_MESSAGE(c.wait([&] { return !c.lease_holder().empty(); }, 10s),
                   c.logs());
-  // Each file once (numbers may have gaps reserved for unmerged work).
   CHECK(c.query("SELECT count(*) FROM schema_version")
-        == std::to_string(mc::list_migrations(MC_SOURCE_DIR "/schema").size()));
+        == std::to_string(
+          mc::list_migrations(MC_SOURCE_DIR "/schema").size()));
   auto applied = [&](const std::string& id) {
     return c.node(id).log().find("applied") != std::string::npos;
   };

@@ -65,7 +65,7 @@ TEST_CASE("the fenced group commit inserts only at the shard's epoch") {
   CHECK(tx.exec1("SELECT epoch FROM messages WHERE id = 'a'")[0].as<int>() == 7);
 }
 
-TEST_CASE("pending messages keep their payload; rows from before payloads read as text") {
+TEST_CASE("pending messages keep their payload, and rows from before payloads read as text") {
   test::scratch_db db{"payload"};
   pqxx::connection c{db.uri()};
   apply_migrations(c, MC_SOURCE_DIR "/schema");

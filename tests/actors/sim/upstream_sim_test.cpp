@@ -461,3 +461,40 @@ TEST_CASE("simulated users have stable numbers") {
   CHECK(sim_user(42) == "15550000042");
   CHECK(sim_user(9999999) == "15559999999");
 }
+
+TEST_CASE_FIXTURE(fixture, "a message the rules refuse gets one failed receipt with its error") {
+  auto cfg = quiet();
+  cfg.read_ms = 1000;
+  start(cfg);
+  ledger->rules().register_template({"ns", "hello", {"en"}, {{"body", 1}}});
+  auto a = new_owner();
+  login(a, 0, 1);
+  const std::string tmpl
+    = R"({"type":"template","template":{"namespace":"ns","name":"hello","language":{"policy":"deterministic","code":"en"}}})";
+  submit(a, 0, 1,
+         {upstream_message{"ok", "16315550000",
+                           R"({"type":"text","text":{"body":"x"}})", "text"},
+          upstream_message{"bad", "16315550000", tmpl, "template"}});
+  advance(1ms);
+  // Both are acked: the servers took them, then failed one.
+  REQUIRE(st(a).acks.size() == 1);
+  CHECK(st(a).acks[0] == std::vector<std::string>{"ok", "bad"});
+  advance(200ms);
+  REQUIRE(st(a).receipts.size() == 2);
+  CHECK(st(a).receipts[0].second.id == "ok");
+  CHECK(st(a).receipts[0].second.status == "delivered");
+  CHECK(st(a).receipts[0].second.error_code == 0);
+  CHECK(st(a).receipts[1].second.id == "bad");
+  CHECK(st(a).receipts[1].second.status == "failed");
+  CHECK(st(a).receipts[1].second.error_code == 2000);
+  CHECK(st(a).receipts[1].second.error_title == "Template Param Count Mismatch");
+  // No delivered or read follows a failure.
+  advance(1000ms, 10ms);
+  REQUIRE(st(a).receipts.size() == 3);
+  CHECK(st(a).receipts[2].second.id == "ok");
+  CHECK(st(a).receipts[2].second.status == "read");
+  // The ledger still logs what reached the servers, payload included.
+  auto log = ledger->entries(0, 10);
+  REQUIRE(log.size() == 2);
+  CHECK(log[1].payload == tmpl);
+}

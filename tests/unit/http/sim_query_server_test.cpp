@@ -155,3 +155,37 @@ TEST_CASE("the query server stops promptly and can restart") {
   REQUIRE(res);
   CHECK(res->status == 503);
 }
+
+TEST_CASE_FIXTURE(fixture, "templates and rules configure what the servers check") {
+  auto cli = client();
+  auto post = [&](const char* path, const char* body) {
+    auto res = cli.Post(path, body, "application/json");
+    REQUIRE(res);
+    return res->status;
+  };
+  const upstream_message hello{
+    "m1", "16315550000",
+    R"({"type":"template","template":{"namespace":"ns","name":"hello","language":{"policy":"deterministic","code":"en"},"components":[{"type":"body","parameters":[{"type":"text","text":"x"}]}]}})",
+    "template"};
+  CHECK(ledger->rules().check(hello).code == 2001);
+  CHECK(post("/templates", R"({"namespace":"ns","name":"hello","languages":["en"],"params":{"body":1}})")
+        == 200);
+  CHECK(ledger->rules().check(hello).code == 0);
+  CHECK(post("/templates", R"({"namespace":"ns","name":"hello","languages":["en"],"params":{"body":2}})")
+        == 200);
+  CHECK(ledger->rules().check(hello).code == 2000);
+  CHECK(post("/templates", R"({"namespace":"ns","name":"hello","languages":[]})") == 400);
+  CHECK(post("/templates", R"({"namespace":"ns","name":"hello","languages":["en"],"params":{"footer":1}})")
+        == 400);
+  CHECK(post("/templates", "nope") == 400);
+  CHECK(post("/rules", R"({"non_users":["16315550000"]})") == 200);
+  CHECK(ledger->rules().check(hello).code == 1013);
+  CHECK(post("/rules", R"({"non_users":[],"bad_link_hosts":["bad.example"]})") == 200);
+  CHECK(ledger->rules()
+          .check({"m2", "1", R"({"type":"video","video":{"link":"http://bad.example/v.mp4"}})", "video"})
+          .code
+        == 1014);
+  CHECK(post("/rules", R"({"non_users":[1]})") == 400);
+  CHECK(post("/rules", R"({"other":[]})") == 400);
+  CHECK(post("/rules", "{}") == 400);
+}

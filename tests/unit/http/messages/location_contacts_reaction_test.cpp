@@ -57,7 +57,7 @@ TEST_CASE("contacts: the reference's full card is accepted, formatted_name is re
 }
 
 // https://developers.facebook.com/docs/whatsapp/on-premises/reference/messages#reaction-object
-TEST_CASE("reaction: message_id and emoji; an empty emoji removes it") {
+TEST_CASE("reaction: message_id and emoji, an empty emoji removes it") {
   auto r = accepted(request("reaction",
                             R"({"message_id":"gBGGFlA5FpafAgkOuJbRq54qwbM","emoji":"\ud83d\ude00"})"));
   CHECK(r.payload

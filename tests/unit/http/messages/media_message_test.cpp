@@ -41,7 +41,7 @@ TEST_CASE("a media object needs exactly one of id and link") {
   refused(request("image", "[]"), 1009, "image must be an object, got an array");
 }
 
-TEST_CASE("caption only for image, video and document; filename only for document") {
+TEST_CASE("caption only for image, video and document, filename only for document") {
   refused(request("audio", R"({"id":"a","caption":"c"})"), 1010,
           "unknown field 'audio.caption'");
   refused(request("sticker", R"({"id":"a","caption":"c"})"), 1010,

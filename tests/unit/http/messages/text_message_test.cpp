@@ -4,7 +4,7 @@ using namespace mc::http;
 using namespace mc::http::test;
 
 // https://developers.facebook.com/docs/whatsapp/on-premises/reference/messages#text-object
-TEST_CASE("text: the reference's example; body required, at most 4096 characters") {
+TEST_CASE("text: the reference's example, body required, at most 4096 characters") {
   auto r = accepted(R"({"preview_url":false,"recipient_type":"individual","to":"1 631 555","type":"text","text":{"body":"your-text-message-content"}})");
   CHECK(r.to == "1631555");
   CHECK(r.payload
