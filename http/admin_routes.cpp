@@ -6,6 +6,7 @@
 #include "http/route.hpp"
 #include "http/settings_patch.hpp"
 #include "http/webapp_context.hpp"
+#include "runtime/store/retention_store.hpp"
 #include "runtime/store/cluster_config.hpp"
 #include "runtime/store/master_lease.hpp"
 #include "runtime/store/node_registry.hpp"
@@ -53,12 +54,14 @@ void health(webapp_context& ctx, const httplib::Request&,
     lease_state lease;
     shard_table table;
     std::string account;
+    int64_t callbacks = 0;
   };
   auto unhealthy = std::chrono::milliseconds{static_cast<int64_t>(
     ctx.settings->get().unhealthy_interval * 1000)};
   auto snap = ctx.db->with([&](pqxx::connection& c) {
     return snapshot{list_nodes(c, unhealthy), read_lease(c),
-                    load_shard_table(c), load_account(c)};
+                    load_shard_table(c), load_account(c),
+                    callback_queue_depth(c, ctx.callback_queue_cap)};
   });
   rapidjson::StringBuffer buf;
   rapidjson::Writer<rapidjson::StringBuffer> w{buf};
@@ -115,6 +118,16 @@ void health(webapp_context& ctx, const httplib::Request&,
     if (slot.owner.empty())
       w.Int(slot.shard_id);
   w.EndArray();
+  w.EndObject();
+  // The webhook queue's bound: while full, sends answer 1016.
+  w.Key("callback_queue");
+  w.StartObject();
+  w.Key("queued");
+  w.Int64(snap.callbacks);
+  w.Key("cap");
+  w.Int64(ctx.callback_queue_cap);
+  w.Key("full");
+  w.Bool(snap.callbacks >= ctx.callback_queue_cap);
   w.EndObject();
   write_meta(w);
   w.EndObject();
@@ -188,6 +201,12 @@ void metrics(webapp_context& ctx, const httplib::Request&,
         k.messages_unsent);
   gauge("multiconnect_callbacks_queued", "Webhook callbacks waiting.",
         k.callbacks_queued);
+  gauge("multiconnect_callback_queue_cap",
+        "Callbacks the queue holds before sends answer 1016.",
+        ctx.callback_queue_cap);
+  gauge("multiconnect_callback_queue_full",
+        "1 while the callback queue is at its cap (sends answer 1016).",
+        k.callbacks_queued >= ctx.callback_queue_cap ? 1 : 0);
   gauge("multiconnect_shards", "Shard count.", k.shards);
   gauge("multiconnect_shards_unowned", "Shards no coreapp serves.",
         k.shards_unowned);

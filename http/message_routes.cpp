@@ -8,6 +8,7 @@
 #include "actors/protocol/errors.hpp"
 #include "actors/protocol/timeouts.hpp"
 #include "http/media_reference.hpp"
+#include "http/idempotency_key.hpp"
 #include "http/route.hpp"
 #include "http/send_request.hpp"
 #include "http/webapp_context.hpp"
@@ -19,7 +20,15 @@ namespace mc::http {
 namespace {
 
 /// Outcome of one attempt to hand a message to its shard.
-enum class attempt_result { accepted, retry_elsewhere, owner_unreachable, failed };
+enum class attempt_result {
+  accepted,
+  retry_elsewhere,
+  owner_unreachable,
+  /// The commit's outcome is unknown: the same owner is asked again with
+  /// the same id (idempotent), behind the commit still in flight.
+  retry_same,
+  failed
+};
 
 /// One attempt's outcome and, unless accepted, what the client is told if
 /// it is the last one.
@@ -41,6 +50,15 @@ api_error to_api_error(const caf::error& err, int32_t shard) {
   if (is(err, mc_errc::resharding))
     return make_api_error(codes::not_ready,
                           "the shard count is changing; retry shortly");
+  // Error codes: developers.facebook.com/docs/whatsapp/api/errors (1014
+  // "Internal error", 500): distinct from 1011's "not accepted, retry".
+  if (is(err, mc_errc::commit_unknown))
+    return make_api_error(codes::internal,
+                          "the outcome of the commit is unknown: the message "
+                          "may have been accepted. Retrying the same request "
+                          "with the same X-Idempotency-Key header is safe: "
+                          "it answers with the same id and sends nothing "
+                          "twice");
   if (is(err, mc_errc::database))
     return make_api_error(codes::not_ready,
                           "the database did not commit the message; it was "
@@ -77,6 +95,8 @@ attempt try_send(webapp_context& ctx, const shard_route& route,
   if (err == caf::sec::request_receiver_down
       || err == caf::exit_reason::remote_link_unreachable)
     return {attempt_result::owner_unreachable, std::move(error)};
+  if (is(err, mc_errc::commit_unknown))
+    return {attempt_result::retry_same, std::move(error)};
   bool moved = is(err, mc_errc::not_owner) || is(err, mc_errc::stale_epoch)
                || is(err, mc_errc::resharding);
   return {moved ? attempt_result::retry_elsewhere : attempt_result::failed,
@@ -99,7 +119,12 @@ void send_message(webapp_context& ctx, const httplib::Request& req,
     reply_error(res, *err);
     return;
   }
-  auto id = new_message_id();
+  auto keyed = message_id_for_key(req.get_header_value(idempotency_header));
+  if (auto err = std::get_if<api_error>(&keyed)) {
+    reply_error(res, *err);
+    return;
+  }
+  auto id = std::get<std::string>(keyed);
   api_error error = make_api_error(codes::not_ready, "no attempt made");
   // A request whose shard is moving waits for the new owner, up to the
   // send budget, instead of failing at once: a failover takes well under
@@ -108,6 +133,7 @@ void send_message(webapp_context& ctx, const httplib::Request& req,
   // accepted while its commit may still succeed.
   auto deadline = std::chrono::steady_clock::now() + timeouts::webapp_send;
   int64_t failed_epoch = -1;
+  bool unknown = false;
   // Bounded by the deadline; the count only guards against a busy loop.
   for (int attempt = 0; attempt < 400; ++attempt) {
     auto now = std::chrono::steady_clock::now();
@@ -136,6 +162,13 @@ void send_message(webapp_context& ctx, const httplib::Request& req,
     error = std::move(last_error);
     if (r == attempt_result::failed)
       break;
+    if (r == attempt_result::retry_same) {
+      // Once unknown, an unknown is what the client hears if the budget
+      // ends: never "not accepted" for a message that may be stored.
+      unknown = true;
+      std::this_thread::sleep_for(std::chrono::milliseconds{20});
+      continue;
+    }
     if (r == attempt_result::owner_unreachable) {
       // The connection is gone; the owner may be dead (the map will move
       // on) or back after a freeze (a new connection reaches it).
@@ -147,6 +180,8 @@ void send_message(webapp_context& ctx, const httplib::Request& req,
     failed_epoch = route->epoch;
     ctx.routes->refresh_if_older(std::chrono::milliseconds{10});
   }
+  if (unknown)
+    error = to_api_error(make_error(mc_errc::commit_unknown), 0);
   reply_error(res, error);
 }
 

@@ -40,6 +40,9 @@ struct webapp_context {
   std::atomic<bool> draining{false};
   /// Time a webapp waits for a shard's answer.
   std::chrono::milliseconds send_timeout{5000};
+  /// The callback queue's cap (--callback-queue-cap), for health and
+  /// metrics; the coreapps refuse sends with 1016 while it is reached.
+  int64_t callback_queue_cap = 100000;
   /// Request counts and durations for /metrics (set by webapp_server).
   std::shared_ptr<request_metrics> web_metrics;
 

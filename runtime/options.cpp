@@ -82,6 +82,10 @@ const std::map<std::string, setter>& setters() {
     {"caf-heartbeat-ms", [](options& o, const std::string& v) { return set_int(o.caf_heartbeat_ms, v, 10, 600000); }},
     {"caf-timeout-ms", [](options& o, const std::string& v) { return set_int(o.caf_timeout_ms, v, 50, 600000); }},
     {"map-poll-ms", [](options& o, const std::string& v) { return set_int(o.map_poll_ms, v, 10, 600000); }},
+    {"callback-queue-cap", [](options& o, const std::string& v) { return set_int(o.callback_queue_cap, v, 1, 100000000); }},
+    {"callback-expiry-s", [](options& o, const std::string& v) { return set_int(o.callback_expiry_s, v, 1, 400 * 24 * 3600); }},
+    {"message-retention-s", [](options& o, const std::string& v) { return set_int(o.message_retention_s, v, 1, 2000000000); }},
+    {"prune-period-ms", [](options& o, const std::string& v) { return set_int(o.prune_period_ms, v, 10, 3600000); }},
     {"schema-dir", [](options& o, const std::string& v) { o.schema_dir = v; return std::string{}; }},
     {"sim-session-rate", [](options& o, const std::string& v) { return set_int(o.sim_session_rate, v, 0, 10000000); }},
     {"sim-latency-ms", [](options& o, const std::string& v) { return set_int(o.sim_latency_ms, v, 0, 60000); }},
@@ -160,6 +164,10 @@ Options (also as `key = value` lines in --config FILE; flags win):
   --caf-heartbeat-ms N     middleman heartbeat interval (default 200)
   --caf-timeout-ms N       middleman connection timeout (default 1000)
   --map-poll-ms N          webapp: fallback read of the pushed shard map (default 1000)
+  --callback-queue-cap N   callback rows before sends answer 1016 (default 100000)
+  --callback-expiry-s N    callbacks older than this are dropped (default 604800)
+  --message-retention-s N  acknowledged messages kept this long (default 2592000)
+  --prune-period-ms N      primary master: pruning period (default 10000)
   --schema-dir DIR         SQL migrations (default: the source tree's schema/)
   --sim-session-rate N     upstream-sim: msg/s cap per session (0 = none)
   --sim-latency-ms N       upstream-sim: ack latency (default 1)

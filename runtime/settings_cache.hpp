@@ -1,6 +1,7 @@
 #pragma once
 
 #include <memory>
+#include <atomic>
 #include <mutex>
 #include <string>
 
@@ -39,7 +40,24 @@ public:
     return !value_.webhook_url.empty();
   }
 
+  /// The callback queue's depth as last counted (up to its cap) and
+  /// whether it is full: new sends answer 1016 while it is.
+  void set_callback_queue(int64_t depth, bool full) {
+    callback_depth_.store(depth);
+    callback_full_.store(full);
+  }
+
+  int64_t callback_queue_depth() const {
+    return callback_depth_.load();
+  }
+
+  bool callback_queue_full() const {
+    return callback_full_.load();
+  }
+
 private:
+  std::atomic<int64_t> callback_depth_{0};
+  std::atomic<bool> callback_full_{false};
   mutable std::mutex mtx_;
   app_settings value_;
   std::string account_ = "default";

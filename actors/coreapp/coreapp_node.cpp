@@ -60,6 +60,8 @@ caf::result<caf::ok_atom> activate(self_ptr self, int32_t shard, int64_t epoch,
                                    int32_t shards_total,
                                    const std::string& account) {
   auto& st = self->state;
+  if (st.leaving)
+    return make_error(mc_errc::not_owner, "leaving");
   auto i = st.shards.find(shard);
   if (i != st.shards.end()) {
     if (i->second.epoch == epoch)
@@ -78,6 +80,44 @@ caf::result<caf::ok_atom> activate(self_ptr self, int32_t shard, int64_t epoch,
   return caf::ok_atom::value;
 }
 
+/// Answers the leave once no shard runs or parts here any more.
+void check_left(self_ptr self) {
+  auto& st = self->state;
+  if (!st.leaving || !st.shards.empty() || !st.parting.empty())
+    return;
+  for (auto& rp : st.left)
+    rp.deliver(caf::ok_atom::value);
+  st.left.clear();
+}
+
+/// Drains `shard` (a handoff when leaving: it parts afterwards) and calls
+/// `done` once drained; the shard is no longer served here from now on.
+template <class Done>
+void drain_shard(self_ptr self, int32_t shard, Done done) {
+  auto& st = self->state;
+  auto i = st.shards.find(shard);
+  auto shard_actor = i->second.actor;
+  auto epoch = i->second.epoch;
+  st.shards.erase(i);
+  auto on_error = [=](caf::error&) mutable {
+    // It is gone either way (or fenced by its epoch).
+    caf::anon_send_exit(shard_actor, caf::exit_reason::kill);
+    done();
+  };
+  log_info(st.cfg.node_id, st.leaving ? "handing off shard " : "draining shard ",
+           shard, " epoch ", epoch);
+  if (st.leaving) {
+    // Still monitored: the leave ends when the parted shard is gone.
+    st.parting.insert(shard_actor.address());
+    self->request(shard_actor, timeouts::drain, handoff_atom::value)
+      .then([=](caf::ok_atom) mutable { done(); }, on_error);
+    return;
+  }
+  self->demonitor(shard_actor.address());
+  self->request(shard_actor, timeouts::drain, drain_atom::value)
+    .then([=](caf::ok_atom) mutable { done(); }, on_error);
+}
+
 /// Drains, then answers: the supervisor re-homes the shard's pending
 /// messages only once nothing here can still commit them.
 caf::result<caf::ok_atom> deactivate(self_ptr self, int32_t shard,
@@ -85,19 +125,43 @@ caf::result<caf::ok_atom> deactivate(self_ptr self, int32_t shard,
   auto i = self->state.shards.find(shard);
   if (i == self->state.shards.end() || i->second.epoch > epoch)
     return caf::ok_atom::value;
-  auto shard_actor = i->second.actor;
-  self->demonitor(shard_actor.address());
-  self->state.shards.erase(i);
   auto rp = self->make_response_promise<caf::ok_atom>();
-  self->request(shard_actor, timeouts::drain, drain_atom::value)
-    .then([=](caf::ok_atom) mutable { rp.deliver(caf::ok_atom::value); },
-          [=](caf::error&) mutable {
-            // It is gone either way (or fenced by its epoch).
-            caf::anon_send_exit(shard_actor, caf::exit_reason::kill);
-            rp.deliver(caf::ok_atom::value);
+  drain_shard(self, shard, [=]() mutable { rp.deliver(caf::ok_atom::value); });
+  return rp;
+}
+
+/// A planned stop: announce it, let the supervisor move the shards, hand
+/// off what is left here, answer once every shard parted.
+caf::result<caf::ok_atom> leave(self_ptr self) {
+  auto& st = self->state;
+  st.left.push_back(self->make_response_promise<caf::ok_atom>());
+  auto rp = st.left.back();
+  if (st.leaving)
+    return rp;
+  st.leaving = true;
+  auto rest = [=] {
+    std::vector<int32_t> ids;
+    for (auto& [s, o] : self->state.shards)
+      ids.push_back(s);
+    for (auto s : ids)
+      drain_shard(self, s, [] {});
+    check_left(self);
+  };
+  if (!st.supervisor) {
+    log_info(st.cfg.node_id, "leaving; no supervisor known, draining alone");
+    rest();
+    return rp;
+  }
+  log_info(st.cfg.node_id, "leaving; asking the supervisor to move my shards");
+  auto sup = caf::actor_cast<cluster_supervisor_actor>(st.supervisor);
+  self->request(sup, timeouts::leave_reply, leaving_atom::value, st.cfg.node_id)
+    .then([=](caf::ok_atom) { rest(); },
+          [=](caf::error& err) {
+            log_error(self->state.cfg.node_id, "the supervisor did not take "
+                      "the handoff (", self->system().render(err),
+                      "); draining alone");
+            rest();
           });
-  log_info(self->state.cfg.node_id, "draining shard ", shard, " epoch ",
-           epoch);
   return rp;
 }
 
@@ -145,8 +209,11 @@ caf::result<send_codes> route_batch(self_ptr self,
             (*codes)[idx[k]] = part_codes[k];
           one_done();
         },
-        [=](caf::error&) mutable {
-          set_all(idx, mc_errc::not_owner);
+        [=](caf::error& err) mutable {
+          // A shard that did not answer in time may still commit them.
+          set_all(idx, err == caf::sec::request_timeout
+                         ? mc_errc::commit_unknown
+                         : mc_errc::not_owner);
           one_done();
         });
   }
@@ -178,11 +245,16 @@ void on_down(self_ptr self, const caf::down_msg& dm) {
       st.cfg.upstream_lost->store(true);
     return;
   }
+  if (st.parting.erase(dm.source) > 0) {
+    check_left(self);
+    return;
+  }
   for (auto i = st.shards.begin(); i != st.shards.end(); ++i)
     if (i->second.actor.address() == dm.source) {
       log_info(st.cfg.node_id, "shard ", i->first, " epoch ",
                i->second.epoch, " stopped");
       st.shards.erase(i);
+      check_left(self);
       return;
     }
 }
@@ -218,6 +290,7 @@ coreapp_node_actor::behavior_type coreapp_node(self_ptr self,
     [=](caf::ping_atom)
       -> caf::result<caf::pong_atom, std::string, std::vector<shard_epoch>> {
       auto& st = self->state;
+      st.supervisor = caf::actor_cast<caf::actor>(self->current_sender());
       std::vector<shard_epoch> running;
       running.reserve(st.shards.size());
       for (auto& [s, o] : st.shards)
@@ -251,6 +324,7 @@ coreapp_node_actor::behavior_type coreapp_node(self_ptr self,
                                             std::move(cc), std::move(phone),
                                             std::move(code));
     },
+    [=](leave_atom) { return leave(self); },
     [=](app_stats_atom) { return app_stats_of(self); },
     [=](contacts_atom, int32_t shard, int64_t epoch,
         std::vector<std::string>& numbers) {

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,11 @@ namespace mc {
 /// (status) -> shards: the shards the node runs (its webhook dispatcher and
 /// its heartbeat ask).
 using status_atom = caf::atom_constant<caf::atom("status")>;
+/// (leave) -> ok: a planned stop (the role got SIGTERM). The node tells the
+/// supervisor it leaves, which drains its shards and moves them; shards
+/// not handed over that way drain here. The answer comes once every shard
+/// parted (see shard_actor's handoff) or timeouts::leave_reply passed.
+using leave_atom = caf::atom_constant<caf::atom("leave")>;
 
 /// The coreapp node's published actor: the cluster control interface (the
 /// supervisor's view), the send and read interfaces (the webapps' view) and
@@ -37,7 +43,8 @@ using coreapp_node_actor = cluster_node_actor::extend_with<send_actor>::
   /// (upstream, handle): the node reconnected to the upstream; its shards'
   /// sessions log in again through the new handle.
   caf::reacts_to<upstream_atom, upstream_actor>,
-  caf::replies_to<status_atom>::with<std::vector<int32_t>>>;
+  caf::replies_to<status_atom>::with<std::vector<int32_t>>,
+  caf::replies_to<leave_atom>::with<caf::ok_atom>>;
 
 /// What a coreapp node starts with.
 struct coreapp_config {
@@ -72,6 +79,15 @@ struct coreapp_node_state {
   /// (shared: the exit hook outlives the state).
   std::shared_ptr<std::vector<shard_actor>> children
     = std::make_shared<std::vector<shard_actor>>();
+  /// The supervisor that pinged last: where a planned stop is announced
+  /// (masters publish no port).
+  caf::actor supervisor;
+  /// A planned stop is under way: deactivations hand shards off.
+  bool leaving = false;
+  /// Handed-off shards still parting.
+  std::set<caf::actor_addr> parting;
+  /// Answers to the leave, given once nothing is left.
+  std::vector<caf::typed_response_promise<caf::ok_atom>> left;
 };
 
 coreapp_node_actor::behavior_type

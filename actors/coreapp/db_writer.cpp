@@ -4,6 +4,7 @@
 #include <pqxx/pqxx>
 
 #include "actors/lifecycle.hpp"
+#include "actors/protocol/timeouts.hpp"
 #include "runtime/db_pool.hpp"
 #include "runtime/log.hpp"
 #include "runtime/store/callback_store.hpp"
@@ -40,16 +41,30 @@ db_writer_actor::behavior_type db_writer(self_ptr self, std::string db_uri) {
   // A writer frozen inside a commit holds a share lock on its shard's map
   // row, which would block the failover's epoch bump. PostgreSQL ends such
   // a session (and its locks) after this much idleness.
+  // A commit statement running past timeouts::commit_statement is
+  // cancelled by the database (not committed), so the shard knows the
+  // outcome before its own wait ends; the pending load, which may read a
+  // large backlog, lifts the bound for its one statement.
   self->state.db = db_connection{
-    std::move(db_uri), "SET idle_in_transaction_session_timeout = 400"};
+    std::move(db_uri),
+    "SET idle_in_transaction_session_timeout = 400; SET statement_timeout = "
+      + std::to_string(timeouts::commit_statement.count())};
   return {
     [=](commit_atom, int32_t shard, int64_t epoch,
         const std::vector<upstream_message>& batch) -> caf::result<caf::ok_atom> {
       return guarded(self, [&]() -> caf::result<caf::ok_atom> {
-        // The fenced group commit and its lock order: fenced_insert_sql.
-        if (commit_fenced(db(self), shard, epoch, batch) != epoch)
-          return make_error(mc_errc::stale_epoch,
-                            "shard " + std::to_string(shard) + " moved on");
+        try {
+          // The fenced group commit and its lock order: fenced_insert_sql.
+          if (commit_fenced(db(self), shard, epoch, batch) != epoch)
+            return make_error(mc_errc::stale_epoch,
+                              "shard " + std::to_string(shard) + " moved on");
+        } catch (const pqxx::broken_connection& e) {
+          // The statement may have committed before the connection broke:
+          // nobody can tell the client "not accepted".
+          self->state.db.reset();
+          log_error("db_writer", e.what());
+          return make_error(mc_errc::commit_unknown, e.what());
+        }
         return caf::ok_atom::value;
       });
     },
@@ -62,7 +77,15 @@ db_writer_actor::behavior_type db_writer(self_ptr self, std::string db_uri) {
     [=](pending_atom, int32_t shard)
       -> caf::result<std::vector<upstream_message>> {
       return guarded(self, [&]() -> caf::result<std::vector<upstream_message>> {
-        auto rows = pending_messages(db(self), shard);
+        auto& conn = db(self);
+        pqxx::nontransaction{conn}.exec(
+          "SET statement_timeout = "
+          + std::to_string((timeouts::pending_load
+                            - std::chrono::seconds{1}).count() * 1000));
+        auto rows = pending_messages(conn, shard);
+        pqxx::nontransaction{conn}.exec(
+          "SET statement_timeout = "
+          + std::to_string(timeouts::commit_statement.count()));
         std::vector<upstream_message> out;
         out.reserve(rows.size());
         for (auto& row : rows)

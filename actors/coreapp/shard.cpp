@@ -1,11 +1,15 @@
 /// The shard actor: owns one shard at one epoch, commits accepted sends in
 /// groups and hands them, in acceptance order, to its upstream session.
 ///
-///              pending loaded              drain
+///              pending loaded          drain | handoff
 ///   resuming ----------------> serving -----------> draining
 ///      |                          |                    | commit in flight
 ///      | drain (nothing commits)  |                    | done: ok, quit
 ///      +--------------------------+--------------------+--> stopped
+///                                                      | handoff: ok, then
+///                                         parting <----+ (receipts kept)
+///                                            | kicked or timeouts::part
+///                                            +--> stopped
 ///      |                          |                    |
 ///      +-- stale epoch on commit, kicked at its epoch, session fenced,
 ///          stop: fenced, uncommitted sends answered not_owner, quit
@@ -17,6 +21,9 @@
 /// draining: no new sends (resharding); the shard's pending work is all in
 ///   the database once the commit in flight is done, where the next owner
 ///   resumes it.
+/// parting: a planned stop's drain is done; the shard still persists what
+///   its upstream session pushes until the next owner's login ends that
+///   session, so no receipt is pushed to a shard that is gone.
 ///
 /// Slightly over 300 lines with this header: the three phases are one
 /// state machine over one state, and splitting it across files would
@@ -57,14 +64,29 @@ std::string who(self_ptr self) {
 void fence(self_ptr self, const char* why) {
   log_info(who(self), "fenced: ", why, "; stopping");
   self->state.sends.fail_waiting(mc_errc::not_owner);
+  // Marks written now spare the next owner sending those again.
+  self->state.events.flush_sent();
   self->quit(caf::exit_reason::user_shutdown);
 }
 
+behavior_type parting(self_ptr self);
+
 void finish_drain(self_ptr self) {
-  log_info(who(self), "drained; stopping");
-  for (auto& rp : self->state.drained)
+  auto& st = self->state;
+  for (auto& rp : st.drained)
     rp.deliver(caf::ok_atom::value);
-  self->quit(caf::exit_reason::user_shutdown);
+  st.drained.clear();
+  if (!st.part) {
+    log_info(who(self), "drained; stopping");
+    st.events.flush_sent();
+    self->quit(caf::exit_reason::user_shutdown);
+    return;
+  }
+  // A planned stop: the upstream still pushes this session's receipts here
+  // until the next owner logs in, and a push is lost if nobody takes it.
+  log_info(who(self), "drained; parting until the next owner takes over");
+  self->delayed_send(self, timeouts::part, caf::timeout_atom::value);
+  self->become(parting(self));
 }
 
 /// Hands committed messages to the session, which submits them in order.
@@ -111,6 +133,17 @@ void commit_done(self_ptr self) {
     commit(self);
 }
 
+/// Answers the sends of the commit in flight, once: at its outcome, or
+/// earlier with commit_unknown when the outcome is late.
+void answer_commit(self_ptr self, int32_t code) {
+  auto& st = self->state;
+  if (!st.in_commit)
+    return;
+  for (auto& w : *st.in_commit)
+    w.batch->set(w.index, code);
+  st.in_commit.reset();
+}
+
 void commit(self_ptr self) {
   auto& st = self->state;
   if (st.sends.committing() || !st.sends.has_waiting())
@@ -122,33 +155,47 @@ void commit(self_ptr self) {
   for (auto& w : *waiting)
     rows.push_back(w.msg);
   auto started = self->clock().now();
+  auto no = ++st.commit_no;
+  st.in_commit = waiting;
+  // The clients are answered by the commit wait at the latest; the
+  // outcome is still awaited after that (see timeouts::commit_outcome).
+  self->delayed_send(self, timeouts::commit, commit_late_atom::value, no);
   self
-    ->request(st.cfg.writer, timeouts::commit, commit_atom::value,
+    ->request(st.cfg.writer, timeouts::commit_outcome, commit_atom::value,
               st.cfg.shard, st.cfg.epoch, std::move(rows))
     .then(
       [=](caf::ok_atom) {
         log_commit_stats(self, waiting->size(), self->clock().now() - started);
         // Durable now: answer, then queue for the upstream in this order.
+        answer_commit(self, 0);
         std::vector<upstream_message> done;
         done.reserve(waiting->size());
-        for (auto& w : *waiting) {
-          w.batch->set(w.index, 0);
+        for (auto& w : *waiting)
           done.push_back(std::move(w.msg));
-        }
         hand_over(self, std::move(done));
         commit_done(self);
       },
       [=](caf::error& err) {
         if (is(err, mc_errc::stale_epoch)) {
-          fail(*waiting, mc_errc::not_owner);
+          answer_commit(self, code_of(mc_errc::not_owner));
           fence(self, "epoch is stale");
           return;
         }
-        // Not committed: the client gets a retryable error, nothing is
-        // half-accepted.
         log_error(who(self), "group commit failed: ",
                   self->system().render(err));
-        fail(*waiting, mc_errc::database);
+        if (err == caf::sec::request_timeout) {
+          // Still unknown, and the writer may commit it yet: stop, so that
+          // the next activation resumes whatever was committed.
+          answer_commit(self, code_of(mc_errc::commit_unknown));
+          fence(self, "commit outcome unknown");
+          return;
+        }
+        // Not committed (the database said so, e.g. the statement timeout
+        // cancelled it): a retryable error, nothing is half-accepted. A
+        // connection lost mid-commit leaves the outcome unknown instead.
+        answer_commit(self, code_of(is(err, mc_errc::commit_unknown)
+                                      ? mc_errc::commit_unknown
+                                      : mc_errc::database));
         commit_done(self);
       });
 }
@@ -166,6 +213,10 @@ caf::result<send_codes> admit(self_ptr self, int32_t shard, int64_t epoch,
     reply->refuse_all(mc_errc::not_owner);
   else if (draining)
     reply->refuse_all(mc_errc::resharding);
+  else if (st.cfg.settings && st.cfg.settings->callback_queue_full())
+    // The callback queue is at its cap: accepting more would produce
+    // statuses with nowhere to go (On-Prem answers 1016 then too).
+    reply->refuse_all(mc_errc::overloaded);
   else if (auto code = st.sends.admit(items, reply); code != mc_errc::none)
     reply->refuse_all(code);
   return reply->promise;
@@ -177,8 +228,9 @@ behavior_type serving(self_ptr self);
 /// Sends not yet in a commit were never accepted: their clients retry and
 /// land on the shard's next owner. Then the shard waits for the commit in
 /// flight, if any.
-caf::result<caf::ok_atom> start_drain(self_ptr self) {
+caf::result<caf::ok_atom> start_drain(self_ptr self, bool part) {
   auto& st = self->state;
+  st.part = part;
   st.sends.fail_waiting(mc_errc::resharding);
   self->send(st.session, drain_atom::value);
   st.drained.push_back(self->make_response_promise<caf::ok_atom>());
@@ -215,12 +267,13 @@ void resume(self_ptr self) {
 
 /// A phase: its own send, drain, flush and pending handlers plus what every
 /// phase does alike.
-template <class Send, class Drain, class Flush, class Pending>
-behavior_type phase(self_ptr self, Send send, Drain drain, Flush flush,
-                    Pending pending) {
+template <class Send, class Drain, class Handoff, class Flush, class Pending>
+behavior_type phase(self_ptr self, Send send, Drain drain, Handoff handoff,
+                    Flush flush, Pending pending) {
   return {
     std::move(send),
     std::move(drain),
+    std::move(handoff),
     std::move(flush),
     std::move(pending),
     [=](kicked_atom, int32_t, int64_t epoch) {
@@ -254,6 +307,19 @@ behavior_type phase(self_ptr self, Send send, Drain drain, Flush flush,
                              std::move(sender));
     },
     [=](stop_atom) { fence(self, "deactivated"); },
+    [=](caf::timeout_atom) {
+      // Armed only by a handoff: nobody took the session over in time.
+      fence(self, "parted without a takeover");
+    },
+    [=](commit_late_atom, uint64_t no) {
+      // The outcome is unknown at the commit wait: say so, since the
+      // message may yet be stored. The clients retry with the same id
+      // (idempotent); a late success still goes upstream.
+      if (no == self->state.commit_no && self->state.in_commit) {
+        log_error(who(self), "commit ", no, " outlasts the commit wait");
+        answer_commit(self, code_of(mc_errc::commit_unknown));
+      }
+    },
   };
 }
 
@@ -264,7 +330,8 @@ behavior_type resuming(self_ptr self) {
         std::vector<send_item>& items) {
       return admit(self, shard, epoch, items, false);
     },
-    [=](drain_atom) { return start_drain(self); },
+    [=](drain_atom) { return start_drain(self, false); },
+    [=](handoff_atom) { return start_drain(self, true); },
     [=](caf::flush_atom) {
       // Nothing is committed before the pending load.
     },
@@ -283,7 +350,8 @@ behavior_type serving(self_ptr self) {
         self->send(self, caf::flush_atom::value);
       return result;
     },
-    [=](drain_atom) { return start_drain(self); },
+    [=](drain_atom) { return start_drain(self, false); },
+    [=](handoff_atom) { return start_drain(self, true); },
     [=](caf::flush_atom) { commit(self); },
     [=](caf::pending_atom) {
       // Loaded already.
@@ -302,12 +370,34 @@ behavior_type draining(self_ptr self) {
         self->make_response_promise<caf::ok_atom>());
       return self->state.drained.back();
     },
+    [=](handoff_atom) -> caf::result<caf::ok_atom> {
+      self->state.part = true;
+      self->state.drained.push_back(
+        self->make_response_promise<caf::ok_atom>());
+      return self->state.drained.back();
+    },
     [=](caf::flush_atom) {
       // The batch was refused at the drain; nothing more is committed.
     },
     [=](caf::pending_atom) {
       // Loaded already.
     });
+}
+
+/// After a handoff's drain: nothing is committed or submitted any more;
+/// receipts, inbound messages and acks of submits in flight are still
+/// taken and persisted, until the kick (or the bound) ends the shard.
+behavior_type parting(self_ptr self) {
+  return phase(
+    self,
+    [=](send_batch_atom, int32_t shard, int64_t epoch,
+        std::vector<send_item>& items) {
+      return admit(self, shard, epoch, items, true);
+    },
+    [=](drain_atom) { return caf::ok_atom::value; },
+    [=](handoff_atom) { return caf::ok_atom::value; },
+    [=](caf::flush_atom) {},
+    [=](caf::pending_atom) {});
 }
 
 } // namespace

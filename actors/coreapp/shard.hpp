@@ -25,6 +25,11 @@ namespace mc {
 
 /// (stop): the shard stops at once (deactivated without a drain).
 
+/// (handoff): a drain at a planned stop; see shard_actor.
+using handoff_atom = caf::atom_constant<caf::atom("handoff")>;
+/// (commit_late, n): local timer of commit n's answer to its clients.
+using commit_late_atom = caf::atom_constant<caf::atom("latecommit")>;
+
 /// Limits and batch sizes of a shard actor.
 struct shard_limits {
   /// Messages the shard holds (waiting for a commit, in the commit in
@@ -63,6 +68,15 @@ using shard_actor = shard_send_actor::extend_with<upstream_owner_actor>
   ::extend_with<read_actor>::extend<
   /// (drain) -> ok once the commit in flight finished; the shard stops.
   caf::replies_to<drain_atom>::with<caf::ok_atom>,
+  /// (handoff) -> ok once the commit in flight finished, as drain; then the
+  /// shard parts: it keeps taking its session's receipts and inbound
+  /// messages (persisting them) until the next owner's login ends the
+  /// session (kicked) or `timeouts::part` passes, and stops.
+  caf::replies_to<handoff_atom>::with<caf::ok_atom>,
+  /// Local: the parting bound passed.
+  caf::reacts_to<caf::timeout_atom>,
+  /// Local: commit number n is still in flight at the commit wait.
+  caf::reacts_to<commit_late_atom, uint64_t>,
   caf::reacts_to<stop_atom>,
   /// (upstream, handle): passed on to the session.
   caf::reacts_to<upstream_atom, upstream_actor>,
@@ -85,6 +99,13 @@ struct shard_state {
   send_queue sends;
   /// Drains waiting for the commit in flight.
   std::vector<caf::typed_response_promise<caf::ok_atom>> drained;
+  /// The drain is a handoff: after it the shard parts instead of stopping.
+  bool part = false;
+  /// The number of the commit in flight (or of the last one).
+  uint64_t commit_no = 0;
+  /// The sends of the commit in flight, until they are answered: at its
+  /// outcome, or with commit_unknown at `timeouts::commit`.
+  std::shared_ptr<std::vector<waiting_send>> in_commit;
   /// Commit statistics since the last report.
   uint64_t committed_total = 0;
   uint64_t commits = 0;

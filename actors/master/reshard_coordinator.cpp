@@ -56,7 +56,8 @@ map_update current_map(self_ptr self) {
       r.port = i->second.caf_port;
     }
     out.routes.push_back(std::move(r));
-    if (st.resharding || st.activating.count(slot.shard_id))
+    if (st.resharding || st.activating.count(slot.shard_id)
+        || st.handing_off.count(slot.shard_id))
       out.held.push_back(slot.shard_id);
   }
   return out;
@@ -177,8 +178,10 @@ void place_shards(self_ptr self) {
     if (live(self, id))
       live_ones.insert(id);
   }
-  auto moves = placement{serving, live_ones}.moves(st.table.slots,
-                                                   st.activating);
+  // Shards a leaving node still drains wait for the drain's end.
+  auto busy = st.activating;
+  busy.insert(st.handing_off.begin(), st.handing_off.end());
+  auto moves = placement{serving, live_ones}.moves(st.table.slots, busy);
   bool changed = false;
   for (auto& m : moves) {
     auto& slot = *std::find_if(st.table.slots.begin(), st.table.slots.end(),

@@ -6,6 +6,7 @@
 
 #include "actors/lifecycle.hpp"
 #include "actors/master/lease_keeper.hpp"
+#include "actors/master/planned_stop.hpp"
 #include "actors/master/reshard_coordinator.hpp"
 #include "actors/master/supervisor_steps.hpp"
 #include "runtime/log.hpp"
@@ -19,18 +20,18 @@ namespace supervision {
 bool live(self_ptr self, const std::string& id) {
   auto& st = self->state;
   auto i = st.coreapps.find(id);
-  return i != st.coreapps.end() && i->second.handle
+  return i != st.coreapps.end() && i->second.handle && !i->second.leaving
          && now(self) - i->second.last_seen < st.cfg.unhealthy;
 }
 
 bool maybe_live(self_ptr self, const std::string& id) {
   auto& st = self->state;
   auto i = st.coreapps.find(id);
-  if (i == st.coreapps.end())
+  if (i == st.coreapps.end() || i->second.leaving)
     return false;
   if (i->second.handle)
     return live(self, id);
-  return i->second.connecting && i->second.db_live;
+  return i->second.connecting;
 }
 
 } // namespace supervision
@@ -54,6 +55,7 @@ void forget_coreapp(self_ptr self, const std::string& id, const char* why) {
 void connect(self_ptr self, const std::string& id) {
   auto& e = self->state.coreapps[id];
   e.connecting = true;
+  e.tried = true;
   self->state.cfg.connect(self, e.host, e.caf_port, [=](caf::actor handle) {
     auto i = self->state.coreapps.find(id);
     if (i == self->state.coreapps.end())
@@ -88,7 +90,12 @@ void refresh_coreapps(self_ptr self) {
       e.caf_port = static_cast<uint16_t>(n.caf_port);
       e.db_live = n.live;
     }
-    if (!e.handle && !e.connecting && n.live)
+    // Liveness is judged by CAF pings alone; the registry is only how
+    // coreapps are found. A stale heartbeat may mean that the coreapp
+    // could not reach the database (nor could we, a moment ago), so such
+    // a row is tried once: a dead address fails fast and is left alone
+    // until its row is fresh again.
+    if (!e.handle && !e.connecting && (n.live || !e.tried))
       connect(self, n.node_id);
   }
   for (auto i = st.coreapps.begin(); i != st.coreapps.end();) {
@@ -135,7 +142,8 @@ void unown_abandoned(self_ptr self, const std::string& node,
   auto& e = st.coreapps[node];
   for (auto& slot : st.table.slots) {
     if (slot.owner != node || e.owned.count(slot.shard_id)
-        || st.activating.count(slot.shard_id))
+        || st.activating.count(slot.shard_id)
+        || st.handing_off.count(slot.shard_id))
       continue;
     // Without an activation of ours (a new primary), the first ping after
     // connecting is the evidence.
@@ -190,26 +198,47 @@ void ping_coreapps(self_ptr self) {
     forget_coreapp(self, id, "heartbeat timeout");
 }
 
+/// Gives every connected coreapp a fresh `unhealthy` from now: after a
+/// time in which the supervisor could not hear pongs (its thread blocked,
+/// or it was paused without the lease), silence is no evidence of death.
+/// A crashed coreapp is still seen at once by its down message.
+void excuse_silence(self_ptr self) {
+  for (auto& [id, e] : self->state.coreapps)
+    if (e.handle)
+      e.last_seen = std::max(e.last_seen, now(self));
+}
+
 void round(self_ptr self) {
   auto& st = self->state;
+  auto t = now(self);
+  if (st.last_round && t - *st.last_round > 2 * st.cfg.heartbeat)
+    excuse_silence(self);
+  st.last_round = t;
   if (st.primary && !acting(self)) {
+    // The connections stay (and their down messages keep coming): losing
+    // the lease, to a database outage say, says nothing about the
+    // coreapps, and a supervisor that forgot them would move every shard
+    // when it takes over again before their heartbeats are fresh.
     log_info(st.cfg.node_id, "supervisor pauses: lease not valid");
     st.primary = false;
-    for (auto& [id, e] : st.coreapps)
-      if (e.handle)
-        self->demonitor(e.handle.address());
-    st.coreapps.clear();
     st.webapps.clear(self);
     st.activating.clear();
+    st.handing_off.clear();
     st.resharding = false;
   }
   if (!st.primary)
     return;
-  guarded(self, "supervision round", [&] {
+  guarded(self, "registry read", [&] {
     refresh_coreapps(self);
     st.webapps.refresh(self, db(self).webapps(st.cfg.unhealthy),
                        st.cfg.connect);
-    ping_coreapps(self);
+  });
+  // Outside the database's guard: a coreapp's liveness is its pongs, and a
+  // store that fails must not stop the pings (silence piling up while the
+  // master cannot read the database would fail every shard over when it
+  // can again).
+  ping_coreapps(self);
+  guarded(self, "supervision round", [&] {
     if (acting(self) && !st.resharding) {
       if (auto target = db(self).pending_reshard())
         begin_reshard(self, *target);
@@ -247,6 +276,8 @@ caf::behavior supervisor(caf::stateful_actor<supervisor_state>* self,
       st.master_epoch = epoch;
       if (primary) {
         log_info(st.cfg.node_id, "supervisor takes over, master epoch ", epoch);
+        // Pongs were not asked for while paused.
+        excuse_silence(self);
         round(self);
         // Webapps connected in this round learn the map at once; those
         // still connecting get it when they are connected.
@@ -256,6 +287,9 @@ caf::behavior supervisor(caf::stateful_actor<supervisor_state>* self,
     [=](caf::tick_atom) {
       round(self);
       self->delayed_send(self, self->state.cfg.heartbeat, caf::tick_atom::value);
+    },
+    [=](leaving_atom, const std::string& node) {
+      return hand_off(self, node);
     },
     [=](stop_atom) { self->quit(); },
   };

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -47,6 +48,13 @@ struct coreapp_entry {
   bool db_live = false;
   /// Shards (and epochs) the coreapp reported in its last pong.
   std::map<int32_t, int64_t> owned;
+  /// Whether a connection was tried since the entry was made: a row whose
+  /// heartbeat is stale is tried once, because a stale row may only mean
+  /// that the database was out, not the coreapp (liveness is the pongs').
+  bool tried = false;
+  /// The coreapp said it leaves (a planned stop): it gets no shard and
+  /// its shards move now.
+  bool leaving = false;
 };
 
 /// State of the supervisor, run by the primary master: tracks coreapp
@@ -73,6 +81,11 @@ struct supervisor_state {
   /// A shard-count change in progress (shards drain, then one commit).
   bool resharding = false;
   std::chrono::steady_clock::time_point reshard_started;
+  /// When the last round ran: a longer gap means the supervisor could not
+  /// hear pongs meanwhile (its thread was blocked, e.g. on the database).
+  std::optional<caf::actor_clock::time_point> last_round;
+  /// Shards a leaving coreapp drains before they move (held at webapps).
+  std::set<int32_t> handing_off;
   ~supervisor_state();
 };
 

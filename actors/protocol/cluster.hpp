@@ -11,6 +11,13 @@
 ///       |<------------------------------ ok |
 ///       |-- (ping) ------------------------>|  heartbeat
 ///       |<-- (pong, node id, [{s, e}...]) --|  the shards it runs
+///       |<-------------- (leaving, node id) |  a planned stop (SIGTERM):
+///       |-- (deactivate, s, e) ------------>|  each of its shards drains,
+///       |<------------------------------ ok |  moves to another node
+///       |-- ok ---------------------------->|  now; then the node exits
+///
+/// The node sends `leaving` to the supervisor that pinged it last (masters
+/// publish no port; their pings are how a node knows them).
 ///
 /// Epochs are the fencing tokens of `shard_map`: a node never runs a shard
 /// at an epoch older than one it was given.
@@ -37,6 +44,7 @@ namespace mc {
 
 using activate_atom = caf::atom_constant<caf::atom("activate")>;
 using deactivate_atom = caf::atom_constant<caf::atom("deactivat")>;
+using leaving_atom = caf::atom_constant<caf::atom("leaving")>;
 
 /// One shard and the epoch it runs at.
 struct shard_epoch {
@@ -67,6 +75,13 @@ using cluster_node_actor = caf::typed_actor<
   /// (ping) -> (pong, node id, shards it runs): the application heartbeat.
   caf::replies_to<caf::ping_atom>::with<caf::pong_atom, std::string,
                                           std::vector<shard_epoch>>>;
+
+/// What a coreapp node may ask of the supervisor.
+using cluster_supervisor_actor = caf::typed_actor<
+  /// (leaving, node id) -> ok once every shard of the node drained and was
+  /// given to another node (or nobody is left to take it): the node stops
+  /// next. Fails when this master is not the acting primary.
+  caf::replies_to<leaving_atom, std::string>::with<caf::ok_atom>>;
 
 /// Where a webapp sends one shard's messages.
 struct route_entry {

@@ -18,6 +18,8 @@ const char* to_string(mc_errc code) {
     case mc_errc::media_unknown: return "media_unknown";
     case mc_errc::media_invalid: return "media_invalid";
     case mc_errc::code_mismatch: return "code_mismatch";
+    case mc_errc::not_primary: return "not_primary";
+    case mc_errc::commit_unknown: return "commit_unknown";
   }
   return "unknown";
 }

@@ -39,6 +39,14 @@ enum class mc_errc : uint8_t {
   media_invalid,
   /// An account verification code is wrong, or no code was sent.
   code_mismatch,
+  /// The master asked is not the acting primary (a planned stop then
+  /// falls back to the node draining on its own).
+  not_primary,
+  /// A group commit's outcome is not known when the send is answered (the
+  /// writer did not answer in time, or its connection broke during the
+  /// commit): the message may be stored. A retry with the same request
+  /// (same idempotency key) is safe, the insert is idempotent on the id.
+  commit_unknown,
 };
 
 /// The name of `code`, as the error renderer prints it.

@@ -11,6 +11,8 @@
 /// | send    | webapp, one POST /v1/messages     | its shard, all retries | 6 s    |
 /// | send    | coreapp node -> shard             | the items' commit      | 5 s    |
 /// | send    | shard -> db writer                | one group commit       | 2 s    |
+/// | send    | PostgreSQL statement_timeout      | the commit statement   | 1.5 s  |
+/// | send    | shard -> db writer, after 2 s     | a late outcome         | 10 s   |
 /// | control | supervisor -> node: deactivate    | the node's drain       | 4 s    |
 /// | control | node -> shard: drain              | the commit in flight   | 3 s    |
 /// | control | shard -> db writer                | one group commit       | 2 s    |
@@ -18,6 +20,9 @@
 /// | map     | master -> webapps: a holding push | every webapp's answer  | 0.5 s  |
 /// | map     | webapp holding a shard's sends    | the releasing push     | 3 s    |
 /// | session | shard -> upstream: login, submit  | the upstream's answer  | 5 s    |
+/// | stop    | node -> supervisor: leaving       | its shards' handoff    | 4.5 s  |
+/// | stop    | parted shard                      | the next owner's login | 1 s    |
+/// | stop    | the role: the node's leave        | handoff and parting    | 6 s    |
 /// | start   | shard -> db writer                | its pending messages   | 10 s   |
 ///
 /// A send may wait for the commit in flight before its own starts, so the
@@ -35,6 +40,22 @@ namespace mc::timeouts {
 
 /// One group commit of a shard at its db writer.
 constexpr auto commit = std::chrono::seconds{2};
+
+/// The writer's own bound on one statement of a group commit (PostgreSQL's
+/// statement_timeout on its connection): a commit that would run past the
+/// shard's wait is cancelled by the database, so its outcome (not
+/// committed) is known when the shard answers.
+constexpr auto commit_statement = std::chrono::milliseconds{1500};
+static_assert(commit_statement < commit, "the database ends a slow commit "
+                                         "before the shard answers");
+
+/// How long a shard keeps waiting for a commit's outcome after it told the
+/// clients it is unknown (a writer queued behind other work, a connection
+/// lost mid-commit): a late success still hands the messages to the
+/// upstream. Past it the shard stops, and its next activation resumes
+/// whatever was committed.
+constexpr auto commit_outcome = std::chrono::seconds{10};
+static_assert(commit_outcome > commit, "the outcome outwaits the answer");
 
 /// The load of a shard's pending (committed, unacked) messages at start.
 constexpr auto pending_load = std::chrono::seconds{10};
@@ -74,5 +95,20 @@ static_assert(hold < webapp_send, "a held send is still served after it");
 
 /// A shard session's wait for the upstream's answer to a login or submit.
 constexpr auto upstream_request = std::chrono::seconds{5};
+
+/// A leaving node's wait for the supervisor's answer: the supervisor
+/// deactivates each shard (each waits at most `deactivate_reply`) and then
+/// places them.
+constexpr auto leave_reply = std::chrono::milliseconds{4500};
+static_assert(leave_reply > deactivate_reply, "a leave outwaits the drains");
+
+/// How long a drained shard of a planned stop parts (keeps taking its
+/// session's pushes) waiting for the next owner's login to end its session.
+constexpr auto part = std::chrono::seconds{1};
+
+/// The role's wait for its node's whole leave (handoff, then parting);
+/// deploy/down waits longer than this before it kills.
+constexpr auto leave = std::chrono::seconds{6};
+static_assert(leave > leave_reply + part, "the role outwaits the leave");
 
 } // namespace mc::timeouts

@@ -83,7 +83,8 @@ node_record self_record(const options& opts, int caf_port, int http_port,
 void run_heartbeats(const options& opts, db_pool& db, const node_record& self,
                     const std::function<node_state()>& state,
                     const std::shared_ptr<settings_cache>& settings,
-                    const std::function<void()>& extra) {
+                    const std::function<void()>& extra,
+                    const std::function<void()>& before_stopped) {
   int settings_every = std::max(1, 1000 / opts.node_heartbeat_ms);
   for (int round = 0; !stop_requested().load(); ++round) {
     try {
@@ -106,6 +107,8 @@ void run_heartbeats(const options& opts, db_pool& db, const node_record& self,
       extra();
     sleep_unless_stopped(opts.node_heartbeat_ms);
   }
+  if (before_stopped)
+    before_stopped();
   try {
     db.with([&](pqxx::connection& c) {
       mark_stopped(c, opts.node_id);

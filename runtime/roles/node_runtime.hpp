@@ -32,11 +32,14 @@ node_record self_record(const options& opts, int caf_port, int http_port,
 
 /// Heartbeats in the `nodes` table every `opts.node_heartbeat_ms` until a
 /// stop request, re-registering if the row vanished; refreshes `settings`
-/// when given; calls `extra` each round. Marks the node stopped at the end.
+/// when given; calls `extra` each round. On the stop request it calls
+/// `before_stopped` (a planned stop's handoff, while the row still says the
+/// node is there), then marks the node stopped.
 void run_heartbeats(const options& opts, db_pool& db, const node_record& self,
                     const std::function<node_state()>& state,
                     const std::shared_ptr<settings_cache>& settings = nullptr,
-                    const std::function<void()>& extra = {});
+                    const std::function<void()>& extra = {},
+                    const std::function<void()>& before_stopped = {});
 
 /// Role entry points, each returns the process exit code.
 int run_master(const options& opts);

@@ -11,10 +11,12 @@
 #include "actors/coreapp/media_relay.hpp"
 #include "actors/coreapp/webhook_dispatcher.hpp"
 #include "actors/lifecycle.hpp"
+#include "actors/protocol/timeouts.hpp"
 #include "actors/remote_connector.hpp"
 #include "runtime/log.hpp"
 #include "runtime/roles/node_config.hpp"
 #include "runtime/roles/node_runtime.hpp"
+#include "runtime/store/retention_store.hpp"
 #include "runtime/store/shard_map_store.hpp"
 
 namespace mc {
@@ -145,7 +147,28 @@ int run_coreapp(const options& opts) {
   };
   // Reconnects to the upstream after a lost connection (e.g. this node was
   // frozen past the middleman's timeout), off the actors' threads.
+  // The callback queue's cap, checked about once a second on this thread.
+  int rounds = 0;
+  int check_every = std::max(1, 1000 / opts.node_heartbeat_ms);
+  auto check_queue = [&] {
+    if (rounds++ % check_every != 0)
+      return;
+    try {
+      auto cap = static_cast<int64_t>(opts.callback_queue_cap);
+      auto depth = db.with([&](pqxx::connection& c) {
+        return callback_queue_depth(c, cap);
+      });
+      auto was = cc.settings->callback_queue_full();
+      cc.settings->set_callback_queue(depth, depth >= cap);
+      if (was != (depth >= cap))
+        log_info(opts.node_id, depth >= cap ? "callback queue full (" : "callback queue below its cap (",
+                 depth, " of ", cap, ")");
+    } catch (const std::exception& e) {
+      log_error(opts.node_id, "callback queue count failed: ", e.what());
+    }
+  };
   auto reconnect = [&] {
+    check_queue();
     if (!cc.upstream_lost->exchange(false))
       return;
     auto fresh = connect_upstream(sys, opts, db);
@@ -153,7 +176,22 @@ int run_coreapp(const options& opts) {
       caf::anon_send(node, upstream_atom::value,
                      caf::actor_cast<upstream_actor>(fresh));
   };
-  run_heartbeats(opts, db, self, state, cc.settings, reconnect);
+  // A planned stop (SIGTERM): a handoff, not a crash. The supervisor moves
+  // the shards now, each finishes its commit in flight and persists what
+  // its session still receives until the next owner takes the session over.
+  auto hand_off = [&] {
+    auto started = std::chrono::steady_clock::now();
+    caf::scoped_actor s{sys};
+    s->request(node, timeouts::leave, leave_atom::value)
+      .receive([](caf::ok_atom) {},
+               [&](const caf::error& err) {
+                 log_error(opts.node_id, "leave: ", sys.render(err));
+               });
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                std::chrono::steady_clock::now() - started).count();
+    log_info(opts.node_id, "handed off in ", ms, " ms");
+  };
+  run_heartbeats(opts, db, self, state, cc.settings, reconnect, hand_off);
   caf::anon_send(dispatcher, stop_atom::value);
   caf::anon_send_exit(node, caf::exit_reason::user_shutdown);
   for (auto& w : cc.writers)

@@ -3,6 +3,7 @@
 
 #include "actors/lifecycle.hpp"
 #include "actors/master/lease_keeper.hpp"
+#include "actors/master/retention_pruner.hpp"
 #include "actors/master/supervisor.hpp"
 #include "http/password_hash.hpp"
 #include "runtime/log.hpp"
@@ -53,6 +54,13 @@ int run_master(const options& opts) {
   lease_keeper_config lc{opts.node_id, opts.db_uri, opts.lease_ttl_ms,
                          opts.lease_renew_ms};
   auto keeper = sys.spawn<caf::detached>(lease_keeper, lc, view, sup);
+  retention_pruner_config rc;
+  rc.node_id = opts.node_id;
+  rc.db_uri = opts.db_uri;
+  rc.period = std::chrono::milliseconds{opts.prune_period_ms};
+  rc.callback_expiry_s = opts.callback_expiry_s;
+  rc.message_retention_s = opts.message_retention_s;
+  auto pruner = sys.spawn<caf::detached>(retention_pruner, rc, view);
   db_pool db{opts.db_uri, 1};
   auto self = self_record(opts, 0, 0, node_state::secondary);
   db.with([&](pqxx::connection& c) {
@@ -63,6 +71,7 @@ int run_master(const options& opts) {
   run_heartbeats(opts, db, self, [&] {
     return view->valid() ? node_state::primary : node_state::secondary;
   });
+  caf::anon_send(pruner, stop_atom::value);
   caf::anon_send(keeper, stop_atom::value);
   caf::anon_send(sup, stop_atom::value);
   sys.await_all_actors_done();

@@ -45,6 +45,7 @@ int run_webapp(const options& opts) {
   ctx.db = std::make_shared<db_pool>(opts.db_uri, opts.db_pool_size);
   ctx.routes = std::make_shared<routing_table>();
   ctx.settings = std::make_shared<settings_cache>();
+  ctx.callback_queue_cap = opts.callback_queue_cap;
   auto secrets = ctx.db->with(
     [](pqxx::connection& c) { return load_secrets(c); });
   ctx.token_secret = std::move(secrets.token_secret);

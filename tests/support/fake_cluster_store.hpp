@@ -67,10 +67,14 @@ public:
   /// Runs inside cas_owner before its compare-and-set: lets a test play a
   /// rival that changes the map between the supervisor's read and its write.
   std::function<void(fake_cluster_store&, int32_t shard)> before_cas;
+  /// While set, every call throws as a lost database connection does.
+  bool unreachable = false;
 
   // -- what the supervisor did -----------------------------------------------
 
   int coreapps_calls = 0;
+  /// Calls that threw because the store was unreachable.
+  int failed_calls = 0;
   int load_calls = 0;
   int pending_calls = 0;
   std::vector<cas_call> cas_log;
@@ -148,12 +152,14 @@ public:
 
   std::vector<node_record>
   coreapps(std::chrono::milliseconds unhealthy) override {
+    check_reachable();
     ++coreapps_calls;
     return judged(nodes, unhealthy);
   }
 
   std::vector<node_record>
   webapps(std::chrono::milliseconds unhealthy) override {
+    check_reachable();
     return judged(webapp_nodes, unhealthy);
   }
 
@@ -168,6 +174,7 @@ public:
   }
 
   shard_table load_table() override {
+    check_reachable();
     ++load_calls;
     shard_table out;
     out.shards = shards;
@@ -187,6 +194,7 @@ public:
   }
 
   int ensure_shard_rows() override {
+    check_reachable();
     // As the SQL: one fresh epoch above every existing one for all new rows.
     auto fresh = max_epoch() + 1;
     int created = 0;
@@ -202,6 +210,7 @@ public:
                                    const std::string& owner,
                                    const std::string& master,
                                    int64_t master_epoch) override {
+    check_reachable();
     if (before_cas)
       before_cas(*this, shard);
     cas_call call{shard, expected_epoch, owner, master, master_epoch, {}};
@@ -221,12 +230,14 @@ public:
   }
 
   std::optional<int32_t> pending_reshard() override {
+    check_reachable();
     ++pending_calls;
     return reshard_to;
   }
 
   bool commit_reshard(int32_t new_shards, const std::string& master,
                       int64_t master_epoch) override {
+    check_reachable();
     commit_call call{new_shards, master, master_epoch, false};
     if (holds_lease(master, master_epoch)) {
       // A new unowned map whose epochs are above every old epoch.
@@ -245,10 +256,18 @@ public:
   }
 
   std::string account() override {
+    check_reachable();
     return account_name;
   }
 
 private:
+  void check_reachable() {
+    if (!unreachable)
+      return;
+    ++failed_calls;
+    throw std::runtime_error("could not connect to server: Connection refused");
+  }
+
   bool holds_lease(const std::string& master, int64_t master_epoch) const {
     return master == lease_holder && master_epoch == lease_epoch;
   }

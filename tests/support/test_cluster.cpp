@@ -60,11 +60,13 @@ child_process& test_cluster::start_sim(std::vector<std::string> extra) {
   return start("upstream-sim", "sim", extra);
 }
 
-child_process& test_cluster::start_webapp(const std::string& node_id) {
+child_process& test_cluster::start_webapp(const std::string& node_id,
+                                          std::vector<std::string> extra) {
   http_port_ = free_port();
-  return start("webapp", node_id,
-               {"--http-port", std::to_string(http_port_), "--http-threads",
-                "32"});
+  std::vector<std::string> flags{"--http-port", std::to_string(http_port_),
+                                 "--http-threads", "32"};
+  flags.insert(flags.end(), extra.begin(), extra.end());
+  return start("webapp", node_id, flags);
 }
 
 void test_cluster::kill(const std::string& node_id) {

@@ -34,7 +34,8 @@ public:
   child_process& start_sim(std::vector<std::string> extra = {});
 
   /// Starts a webapp on a free port (see http_port).
-  child_process& start_webapp(const std::string& node_id = "w1");
+  child_process& start_webapp(const std::string& node_id = "w1",
+                              std::vector<std::string> extra = {});
 
   child_process& node(const std::string& node_id) {
     return *nodes_.at(node_id);

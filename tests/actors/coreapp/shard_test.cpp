@@ -53,6 +53,8 @@ struct fake_writer_state {
   std::deque<caf::error> commit_script;
   /// What the pending load returns.
   std::vector<upstream_message> pending_reply;
+  /// Callback rows queued (webhook events persisted).
+  size_t callbacks = 0;
   /// Rows of every commit call, in arrival order.
   std::vector<std::vector<upstream_message>> commits;
   /// (shard, epoch) of every commit call.
@@ -125,9 +127,9 @@ caf::behavior fake_writer(writer_actor* self) {
       self->state.sent.push_back(std::move(ids));
     },
     [=](callback_atom, int32_t, const std::vector<std::string>&,
-        const std::vector<std::string>&) {
-      // Webhooks are off in these tests; accepting the message keeps an
-      // unexpected one from killing the fake.
+        const std::vector<std::string>& payloads) {
+      // Webhooks are off in most of these tests; the handoff's turns them on.
+      self->state.callbacks += payloads.size();
     },
   };
 }
@@ -806,21 +808,86 @@ TEST_CASE_FIXTURE(fixture,
   caf::anon_send_exit(self_drain, caf::exit_reason::user_shutdown);
 }
 
-TEST_CASE_FIXTURE(fixture, "a commit that times out fails its batch only") {
+/// Bug (actors/coreapp/shard.cpp, commit): a commit the writer finished
+/// after the shard's commit wait was answered "database" (the webapp says
+/// 503 "not accepted, retry") and yet stored; a retrying client then sent
+/// it twice. Now the answer at the wait is commit_unknown, the shard keeps
+/// waiting for the outcome, and a late success still goes upstream.
+TEST_CASE_FIXTURE(fixture, "a commit that outlasts the wait is answered "
+                           "unknown and still goes upstream when it lands") {
   start();
   w().hold_commits = true;
   send("a");
   consume_messages();
   REQUIRE(w().commits.size() == 1);
-  // The writer never answers: at the commit timeout the batch fails with
-  // a retryable error and the shard goes on.
-  advance_time(timeouts::commit);
+  advance_time(timeouts::commit - 1ms);
+  consume_messages();
+  CHECK(answers().empty());
+  advance_time(1ms);
   consume_messages();
   REQUIRE(answers().size() == 1);
   CHECK_FALSE(answers()[0].accepted);
-  CHECK(is(answers()[0].err, mc_errc::database));
+  CHECK(is(answers()[0].err, mc_errc::commit_unknown));
   CHECK_FALSE(shard_down());
+  // A retry with the same id waits behind the commit still in flight.
+  send("a");
+  consume_messages();
+  CHECK(w().commits.size() == 1);
+  CHECK(answers().size() == 1);
+  // The writer's late success: the message goes upstream, the retry is
+  // committed again (idempotent on the id) and accepted.
+  release_commit();
+  CHECK(flat(up().submits) == strings{"a"});
+  REQUIRE(w().commits.size() == 2);
+  CHECK(ids_of(w().commits[1]) == strings{"a"});
+  release_commit();
+  REQUIRE(answers().size() == 2);
+  CHECK(answers()[1].accepted);
+  CHECK_FALSE(shard_down());
+}
+
+TEST_CASE_FIXTURE(fixture, "a commit the database cancelled after the wait "
+                           "is not answered twice and the shard goes on") {
+  start();
+  w().hold_commits = true;
+  send("a");
+  consume_messages();
+  advance_time(timeouts::commit);
+  consume_messages();
+  REQUIRE(answers().size() == 1);
+  CHECK(is(answers()[0].err, mc_errc::commit_unknown));
+  send("b");
+  consume_messages();
+  // The statement timeout cancelled it: known not committed, but "a" was
+  // answered already; "b" is committed next.
+  w().commit_script.push_back(make_error(mc_errc::database, "canceling "
+                                         "statement due to statement timeout"));
+  release_commit();
+  CHECK(answers().size() == 1);
   CHECK(up().submits.empty());
+  REQUIRE(w().commits.size() == 2);
+  release_commit();
+  REQUIRE(answers().size() == 2);
+  CHECK(answers()[1].id == "b");
+  CHECK(answers()[1].accepted);
+  CHECK(flat(up().submits) == strings{"b"});
+}
+
+TEST_CASE_FIXTURE(fixture, "a writer that never answers stops the shard "
+                           "with the outcome unknown") {
+  start();
+  w().hold_commits = true;
+  send("a");
+  consume_messages();
+  advance_time(timeouts::commit);
+  consume_messages();
+  REQUIRE(answers().size() == 1);
+  CHECK(is(answers()[0].err, mc_errc::commit_unknown));
+  advance_time(timeouts::commit_outcome - timeouts::commit);
+  consume_messages();
+  // Its next activation resumes whatever was committed.
+  CHECK(shard_down());
+  CHECK(answers().size() == 1);
 }
 
 TEST_CASE_FIXTURE(fixture, "a pending load that times out is asked again") {
@@ -846,4 +913,63 @@ TEST_CASE_FIXTURE(fixture, "a pending load that times out is asked again") {
   CHECK(ids_of(w().commits[0]) == strings{"a"});
   REQUIRE(answers().size() == 1);
   CHECK(answers()[0].accepted);
+}
+
+/// A planned stop's handoff: drained like a drain, then the shard parts:
+/// receipts its session still gets are persisted (not lost with a shard
+/// that is gone) until the next owner's login kicks the session.
+TEST_CASE_FIXTURE(fixture, "a handoff drains, then persists receipts until "
+                           "the session is taken over") {
+  app_settings on;
+  on.webhook_url = "http://127.0.0.1:1/hook";
+  settings->set(on);
+  start();
+  w().hold_commits = true;
+  send("a");
+  consume_messages();
+  auto drained = std::make_shared<bool>(false);
+  auto asker = sys.spawn([=](caf::event_based_actor* self) {
+    self->request(caf::actor_cast<shard_actor>(shard), caf::infinite,
+                  handoff_atom::value)
+      .then([=](caf::ok_atom) { *drained = true; }, [](caf::error&) {});
+  });
+  consume_messages();
+  CHECK_FALSE(*drained);
+  release_commit(); // the commit in flight finishes
+  REQUIRE(answers().size() == 1);
+  CHECK(answers()[0].accepted);
+  CHECK(*drained);
+  CHECK_FALSE(shard_down()); // parting, not stopped
+  send("b");
+  consume_messages();
+  REQUIRE(answers().size() == 2);
+  CHECK_FALSE(answers()[1].accepted); // no new work
+  std::vector<upstream_receipt> rs{{"a", "16315550000", "delivered", 1}};
+  caf::anon_send(shard, receipt_atom::value, own_shard, rs);
+  consume_messages();
+  CHECK(w().callbacks == 1);
+  CHECK_FALSE(shard_down());
+  caf::anon_send(shard, kicked_atom::value, own_shard, own_epoch);
+  consume_messages();
+  CHECK(shard_down());
+  caf::anon_send_exit(asker, caf::exit_reason::user_shutdown);
+}
+
+TEST_CASE_FIXTURE(fixture, "a parted shard nobody takes over stops after "
+                           "the parting bound") {
+  start();
+  auto asker = sys.spawn([=](caf::event_based_actor* self) {
+    self->request(caf::actor_cast<shard_actor>(shard), caf::infinite,
+                  handoff_atom::value)
+      .then([](caf::ok_atom) {}, [](caf::error&) {});
+  });
+  consume_messages();
+  CHECK_FALSE(shard_down());
+  advance_time(timeouts::part - 1ms);
+  consume_messages();
+  CHECK_FALSE(shard_down());
+  advance_time(1ms);
+  consume_messages();
+  CHECK(shard_down());
+  caf::anon_send_exit(asker, caf::exit_reason::user_shutdown);
 }

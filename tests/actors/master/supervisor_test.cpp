@@ -923,3 +923,142 @@ TEST_CASE_FIXTURE(fixture, "a webapp that registers later gets the last map "
   CHECK(u.routes[0].epoch == store->map[0].epoch);
   CHECK(u.held.empty());
 }
+
+/// Bug (actors/master/supervisor.cpp, round): the pings ran inside the
+/// database's guard after the registry read, so a store that failed
+/// skipped them; once it worked again every coreapp had been silent for
+/// longer than the unhealthy time and every shard moved. A database blip
+/// is not a failover: liveness is the pongs, the database only finds nodes.
+TEST_CASE_FIXTURE(fixture, "a store that fails for many rounds moves no shard") {
+  add_coreapp("core-a", {{0, 5}});
+  add_coreapp("core-b", {{1, 6}});
+  add_coreapp("core-c");
+  store->shards = 2;
+  store->set_slot(0, "core-a", 5);
+  store->set_slot(1, "core-b", 6);
+  auto view = std::make_shared<lease_view>();
+  auto sup = start_supervisor("master-1", view);
+  become_primary(sup, "master-1", *view, 1);
+  advance(300ms);
+  REQUIRE(store->cas_log.empty());
+  // The database goes away for 30 rounds (three times the unhealthy time);
+  // the coreapps cannot heartbeat either, so their rows go stale.
+  store->unreachable = true;
+  auto pings = fake("core-a").pings_answered;
+  advance(3 * unhealthy);
+  CHECK(store->failed_calls >= 25);
+  CHECK(fake("core-a").pings_answered >= pings + 25); // pings went on
+  for (auto& n : store->nodes)
+    n.heartbeat_age_ms = 5000;
+  // Back, with stale rows for a while: still nothing moves.
+  store->unreachable = false;
+  advance(unhealthy + 2 * heartbeat);
+  for (auto& n : store->nodes)
+    n.heartbeat_age_ms = 0;
+  advance(500ms);
+  CHECK(store->cas_log.empty());
+  CHECK(store->map[0].owner == "core-a");
+  CHECK(store->map[1].owner == "core-b");
+  CHECK(fake("core-c").activations.empty());
+  CHECK(fake("core-a").deactivations.empty());
+  CHECK(fake("core-b").deactivations.empty());
+  // Liveness still works: a frozen owner does move, by its silence.
+  fake("core-a").frozen = true;
+  advance(unhealthy + 2 * heartbeat);
+  CHECK(store->map[0].owner == "core-c");
+  CHECK(store->map[1].owner == "core-b");
+}
+
+/// Bug (actors/master/supervisor.cpp, round): losing the lease (to a
+/// database outage longer than its TTL) made the supervisor forget every
+/// coreapp; taking the lease again before the coreapps' heartbeat rows
+/// were fresh, it connected to none of them and moved every shard away.
+TEST_CASE_FIXTURE(fixture, "a lease lost to a database outage and taken back "
+                           "moves no shard") {
+  add_coreapp("core-a", {{0, 5}});
+  add_coreapp("core-b");
+  store->set_slot(0, "core-a", 5);
+  auto view = std::make_shared<lease_view>();
+  auto sup = start_supervisor("master-1", view);
+  become_primary(sup, "master-1", *view, 1);
+  advance(300ms);
+  REQUIRE(store->cas_log.empty());
+  store->unreachable = true;
+  view->drop(); // the lease keeper could not renew: the rounds pause
+  advance(5s);
+  CHECK(store->cas_log.empty());
+  for (auto& n : store->nodes)
+    n.heartbeat_age_ms = 5000; // nobody could heartbeat meanwhile
+  store->unreachable = false;
+  become_primary(sup, "master-1", *view, 2);
+  advance(unhealthy + 2 * heartbeat);
+  CHECK(store->cas_log.empty());
+  CHECK(store->map[0].owner == "core-a");
+  CHECK(fake("core-b").activations.empty());
+  CHECK(fake("core-a").deactivations.empty());
+}
+
+/// A planned stop: the leaving node's shards drain there (the commit in
+/// flight finishes), then move at once, long before the unhealthy time.
+TEST_CASE_FIXTURE(fixture, "a leaving coreapp's shards move as soon as "
+                           "they drained") {
+  add_coreapp("core-a", {{0, 5}});
+  add_coreapp("core-b");
+  add_webapp("w1");
+  store->set_slot(0, "core-a", 5);
+  auto view = std::make_shared<lease_view>();
+  auto sup = start_supervisor("master-1", view);
+  become_primary(sup, "master-1", *view, 1);
+  advance(250ms);
+  REQUIRE(store->cas_log.empty());
+  fake("core-a").hold_deactivations = true;
+  auto answer = std::make_shared<std::optional<bool>>();
+  sys.spawn([=](caf::event_based_actor* me) {
+    me->request(sup, caf::infinite, leaving_atom::value,
+                std::string{"core-a"})
+      .then([=](caf::ok_atom) { *answer = true; },
+            [=](caf::error&) { *answer = false; });
+  });
+  consume_messages(); // no time passes
+  // Draining: held at the webapp, not moved yet, not answered yet.
+  CHECK(fake("core-a").deactivations
+        == std::vector<std::pair<int32_t, int64_t>>{{0, 5}});
+  CHECK(store->cas_log.empty());
+  CHECK_FALSE(answer->has_value());
+  REQUIRE_FALSE(web("w1").updates.empty());
+  CHECK(web("w1").updates.back().held == std::vector<int32_t>{0});
+  auto left_at = elapsed();
+  caf::anon_send(coreapps.at("core-a"), release_atom::value);
+  consume_messages();
+  REQUIRE(store->cas_successes() == 1);
+  CHECK(store->map[0].owner == "core-b");
+  REQUIRE(fake("core-b").activations.size() == 1);
+  CHECK(fake("core-b").activations[0].epoch == store->map[0].epoch);
+  REQUIRE(answer->has_value());
+  CHECK(**answer);
+  CHECK(elapsed() - left_at < heartbeat); // not after unhealthy
+  // The leaving node gets nothing back, and the release is pushed.
+  advance(500ms);
+  CHECK(store->map[0].owner == "core-b");
+  CHECK(fake("core-a").activations.empty());
+  CHECK(web("w1").updates.back().held.empty());
+}
+
+TEST_CASE_FIXTURE(fixture, "a leaving coreapp is refused by a master that "
+                           "does not act") {
+  add_coreapp("core-a", {{0, 5}});
+  store->set_slot(0, "core-a", 5);
+  auto view = std::make_shared<lease_view>();
+  auto sup = start_supervisor("master-1", view);
+  auto answer = std::make_shared<std::optional<bool>>();
+  sys.spawn([=](caf::event_based_actor* me) {
+    me->request(sup, caf::infinite, leaving_atom::value,
+                std::string{"core-a"})
+      .then([=](caf::ok_atom) { *answer = true; },
+            [=](caf::error& err) { *answer = !is(err, mc_errc::not_primary); });
+  });
+  consume_messages();
+  REQUIRE(answer->has_value());
+  CHECK_FALSE(**answer);
+  CHECK(store->cas_log.empty());
+}

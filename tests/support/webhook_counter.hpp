@@ -1,0 +1,82 @@
+#pragma once
+
+/// A webhook receiver on loopback for end-to-end tests: records every
+/// status ("id:status") and inbound message ("from:body") it is posted,
+/// and counts how often each was posted (duplicates are at least once's).
+
+#include <map>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+
+#include <httplib.h>
+#include <rapidjson/document.h>
+
+namespace mc::test {
+
+class webhook_counter {
+public:
+  webhook_counter() {
+    srv_.Post("/hook", [this](const httplib::Request& req,
+                              httplib::Response& res) {
+      record(req.body);
+      res.status = 200;
+    });
+    port_ = srv_.bind_to_any_port("127.0.0.1");
+    thread_ = std::thread{[this] { srv_.listen_after_bind(); }};
+    while (!srv_.is_running())
+      std::this_thread::sleep_for(std::chrono::milliseconds{1});
+  }
+
+  ~webhook_counter() {
+    srv_.stop();
+    thread_.join();
+  }
+
+  int port() const { return port_; }
+
+  std::string url() const {
+    return "http://127.0.0.1:" + std::to_string(port_) + "/hook";
+  }
+
+  /// True once `event` ("id:status") was posted at least once.
+  bool has(const std::string& event) {
+    std::lock_guard<std::mutex> guard{mtx_};
+    return seen_.count(event) > 0;
+  }
+
+  /// Events posted more than once.
+  size_t duplicates() {
+    std::lock_guard<std::mutex> guard{mtx_};
+    size_t n = 0;
+    for (auto& [e, count] : seen_)
+      n += count > 1 ? count - 1 : 0;
+    return n;
+  }
+
+private:
+  void record(const std::string& body) {
+    rapidjson::Document doc;
+    doc.Parse(body.c_str());
+    if (!doc.IsObject())
+      return;
+    std::lock_guard<std::mutex> guard{mtx_};
+    if (doc.HasMember("statuses") && doc["statuses"].IsArray())
+      for (auto& s : doc["statuses"].GetArray())
+        ++seen_[std::string{s["id"].GetString()} + ":"
+                + s["status"].GetString()];
+    if (doc.HasMember("messages") && doc["messages"].IsArray())
+      for (auto& m : doc["messages"].GetArray())
+        ++seen_[std::string{m["from"].GetString()} + ":"
+                + m["text"]["body"].GetString()];
+  }
+
+  httplib::Server srv_;
+  std::thread thread_;
+  std::mutex mtx_;
+  int port_ = 0;
+  std::map<std::string, size_t> seen_;
+};
+
+} // namespace mc::test
