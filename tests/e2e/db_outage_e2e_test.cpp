@@ -43,8 +43,14 @@ public:
     return run(script("pg-stop") + " " + dir_);
   }
 
+  /// The cluster role's base URI; its password is in `pass_file()`.
   std::string base_uri() const {
-    return "postgresql://postgres@127.0.0.1:" + std::to_string(port_);
+    return "postgresql://multiconnect@127.0.0.1:" + std::to_string(port_);
+  }
+
+  /// The 0600 libpq password file of the cluster role (deploy/pg-start).
+  std::string pass_file() const {
+    return dir_ + "/cluster.pgpass";
   }
 
 private:
@@ -66,6 +72,9 @@ TEST_CASE("a 5 s PostgreSQL outage moves no shard") {
   private_pg pg;
   // The cluster's scratch database lives on the private instance.
   ::setenv("MC_TEST_PG", pg.base_uri().c_str(), 1);
+  // Every process the test starts finds the password there (pg-start uses
+  // scram-sha-256 for every connection).
+  ::setenv("PGPASSFILE", pg.pass_file().c_str(), 1);
   test_cluster c{"e2e_pgblip"};
   c.start_sim();
   c.start("master", "m1");

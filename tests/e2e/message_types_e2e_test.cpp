@@ -138,6 +138,33 @@ TEST_CASE("every message type reaches the upstream intact and gets its "
   // Nodes pick the webhook up within a second.
   std::this_thread::sleep_for(1500ms);
 
+  // Media sent by id must exist: upload one per kind and put its id into
+  // the documents (the placeholders below), as a client does.
+  auto upload = [&](const std::string& mime, const std::string& bytes) {
+    auto res = api.Post("/v1/media", auth, bytes, mime.c_str());
+    REQUIRE(res);
+    REQUIRE_MESSAGE(res->status == 201, res->body);
+    rapidjson::Document doc;
+    doc.Parse(res->body.c_str());
+    REQUIRE(doc.HasMember("media"));
+    return std::string{doc["media"][0]["id"].GetString()};
+  };
+  std::map<std::string, std::string> media_ids = {
+    {"f043afd0-audio", upload("audio/mpeg", std::string(2000, 'a'))},
+    {"f043afd0-video", upload("video/mp4", std::string(3000, 'v'))},
+    {"sticker-1", upload("image/webp", std::string("RIFF\x20\0\0\0WEBPVP8 ", 16)
+                                        + std::string(20, 's'))},
+  };
+  std::vector<std::string> sent_documents;
+  for (auto doc : documents) {
+    for (auto& [placeholder, id] : media_ids) {
+      auto at = doc.find(placeholder);
+      if (at != std::string::npos)
+        doc.replace(at, placeholder.size(), id);
+    }
+    sent_documents.push_back(std::move(doc));
+  }
+
   auto send = [&](const std::string& path, const std::string& body) {
     auto res = api.Post(path, auth, body, "application/json");
     REQUIRE(res);
@@ -147,11 +174,11 @@ TEST_CASE("every message type reaches the upstream intact and gets its "
     return std::string{doc["messages"][0]["id"].GetString()};
   };
   std::map<std::string, std::string> sent; // id -> document
-  for (size_t i = 0; i < documents.size(); ++i) {
+  for (size_t i = 0; i < sent_documents.size(); ++i) {
     // The trailing-slash form of the route is the same route.
     auto path = i % 2 == 0 ? "/v1/messages" : "/v1/messages/";
-    sent[send(path, with_to(documents[i], "1555000030" + std::to_string(i % 10)))]
-      = documents[i];
+    sent[send(path, with_to(sent_documents[i], "1555000030" + std::to_string(i % 10)))]
+      = sent_documents[i];
   }
   // The servers refuse these after accepting them: a wrong parameter count
   // and a template that was never registered.
