@@ -14,19 +14,6 @@ const std::vector<std::string>& inbound_types() {
   return types;
 }
 
-std::string text_payload(std::string_view body) {
-  rapidjson::StringBuffer buf;
-  json_writer w{buf};
-  w.StartObject();
-  write_member(w, "type", "text");
-  w.Key("text");
-  w.StartObject();
-  write_member(w, "body", body);
-  w.EndObject();
-  w.EndObject();
-  return {buf.GetString(), buf.GetSize()};
-}
-
 std::optional<std::string> inbound_type(std::string_view payload) {
   rapidjson::Document doc;
   std::string error;

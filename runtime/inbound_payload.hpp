@@ -12,15 +12,16 @@
 #include <string_view>
 #include <vector>
 
+// text_payload(), the text message object, is shared with the messages
+// sent (runtime/message_payload.hpp).
+#include "runtime/message_payload.hpp"
+
 namespace mc {
 
 /// The inbound message types of the On-Prem reference that this cluster
 /// carries: text, image, audio, video, document, voice, sticker, location,
 /// contacts, interactive, button, reaction, system and unknown.
 const std::vector<std::string>& inbound_types();
-
-/// {"type":"text","text":{"body":<body>}}.
-std::string text_payload(std::string_view body);
 
 /// The type of `payload` if it is a message object this cluster carries:
 /// a JSON object whose "type" is one of inbound_types() and that holds the
