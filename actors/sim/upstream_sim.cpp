@@ -370,11 +370,14 @@ upstream_sim_actor::behavior_type
 upstream_sim(sim_ptr self, sim_config cfg, std::shared_ptr<sim_ledger> ledger) {
   auto& st = self->state;
   st.cfg = cfg;
-  if (!st.cfg.directory)
-    st.cfg.directory = std::make_shared<sim_directory>();
   if (!st.cfg.media)
     st.cfg.media = std::make_shared<sim_media>();
   st.ledger = std::move(ledger);
+  // One list of non-users for contact checks and sends.
+  if (st.cfg.directory)
+    st.ledger->rules().use_directory(st.cfg.directory);
+  else
+    st.cfg.directory = st.ledger->rules().directory();
   // fault_gen_seen stays 0: requests made before the actor ran still apply.
   // Inbound ids must not repeat across simulator restarts: prefix them with
   // the start time.
