@@ -187,8 +187,8 @@ sim_query_server::~sim_query_server() {
 
 void sim_query_server::install_routes() {
   auto& svr = *server_;
-  if (directory_)
-    add_sim_contact_routes(svr, directory_);
+  add_sim_contact_routes(svr, directory_ ? directory_
+                                          : ledger_->rules().directory());
   svr.Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
     res.set_content("ok", "text/plain");
   });

@@ -27,8 +27,8 @@
 /// - POST /templates, POST /rules: what the simulated servers check
 ///   (http/sim_rules_routes.hpp)
 /// - POST /contacts/non_users {"numbers":[...]} -> {"ok":true}; GET
-///   /contacts -> {"checks","non_users"} (with a directory; see
-///   sim_contact_routes.hpp)
+///   /contacts -> {"checks","non_users"} (sim_contact_routes.hpp); the
+///   non-users are those of POST /rules too, so sends to them fail (1013)
 
 #include <cstdint>
 #include <functional>
@@ -64,8 +64,11 @@ public:
   sim_query_server& operator=(const sim_query_server&) = delete;
 
   /// Serves the contact routes (http/sim_contact_routes.cpp) over
-  /// `directory`; call before `start`.
+  /// `directory`, which the ledger's rules then share (one list of
+  /// non-users); call before `start`. Without it the routes serve the
+  /// rules' own directory.
   void set_directory(std::shared_ptr<sim_directory> directory) {
+    ledger_->rules().use_directory(directory);
     directory_ = std::move(directory);
   }
 

@@ -30,6 +30,7 @@
 /// separate each transition from the phase it leaves.
 
 #include "actors/coreapp/shard.hpp"
+#include "actors/coreapp/shard_inbound.hpp"
 #include "actors/coreapp/shard_read.hpp"
 
 #include <chrono>
@@ -66,6 +67,7 @@ void fence(self_ptr self, const char* why) {
   self->state.sends.fail_waiting(mc_errc::not_owner);
   // Marks written now spare the next owner sending those again.
   self->state.events.flush_sent();
+  shard_inbound_flush(self);
   self->quit(caf::exit_reason::user_shutdown);
 }
 
@@ -79,6 +81,7 @@ void finish_drain(self_ptr self) {
   if (!st.part) {
     log_info(who(self), "drained; stopping");
     st.events.flush_sent();
+    shard_inbound_flush(self);
     self->quit(caf::exit_reason::user_shutdown);
     return;
   }
@@ -283,8 +286,8 @@ behavior_type phase(self_ptr self, Send send, Drain drain, Handoff handoff,
     [=](receipt_atom, int32_t, const std::vector<upstream_receipt>& xs) {
       self->state.events.receipts(xs);
     },
-    [=](inbound_atom, int32_t, const std::vector<inbound_message>& xs) {
-      self->state.events.inbound(xs);
+    [=](inbound_atom, int32_t, std::vector<inbound_message>& xs) {
+      shard_inbound(self, std::move(xs));
     },
     [=](acked_atom, const std::vector<upstream_message>& done) {
       auto& st = self->state;

@@ -12,6 +12,7 @@
 
 #include "actors/coreapp/db_writer.hpp"
 #include "actors/coreapp/coreapp_stats.hpp"
+#include "actors/coreapp/inbound_media_gate.hpp"
 #include "actors/coreapp/send_queue.hpp"
 #include "actors/coreapp/shard_events.hpp"
 #include "actors/coreapp/upstream_session.hpp"
@@ -96,6 +97,8 @@ struct shard_state {
   shard_config cfg;
   upstream_session_actor session;
   shard_events events;
+  /// Inbound batches waiting for their media (see shard_inbound).
+  inbound_media_gate inbound_media;
   send_queue sends;
   /// Drains waiting for the commit in flight.
   std::vector<caf::typed_response_promise<caf::ok_atom>> drained;

@@ -1,12 +1,10 @@
 #include "actors/sim/sim_inbound_samples.hpp"
 
 #include <algorithm>
-#include <cinttypes>
-#include <cstdio>
 
+#include "actors/sim/sim_media_samples.hpp"
 #include "runtime/inbound_payload.hpp"
 #include "runtime/json_util.hpp"
-#include "runtime/shard_hash.hpp"
 
 namespace mc {
 
@@ -29,14 +27,18 @@ struct sample_writer {
 };
 
 /// {"id","mime_type","sha256"[,"caption"][,"filename"]}.
-void media(sample_writer& s, const std::string& type, const char* mime,
-           uint64_t n, bool caption, bool filename = false) {
-  auto id = "sim-media-" + type + "-" + std::to_string(n);
+/// The media's bytes are sim_media_samples', held by the simulator when the
+/// message is delivered, so "sha256" is their real digest.
+void media(sample_writer& s, const std::string& type, uint64_t n,
+           bool caption, bool filename = false) {
+  auto sample = sim_media_samples::make(
+    std::string{sim_media_samples::id_prefix} + type + "-" + std::to_string(n),
+    sim_media_samples::mime_of(type));
   s.w.Key(type.c_str());
   s.w.StartObject();
-  s.str("id", id);
-  s.str("mime_type", mime);
-  s.str("sha256", sim_inbound_samples::media_sha256(id));
+  s.str("id", sample.id);
+  s.str("mime_type", sample.mime_type);
+  s.str("sha256", sample.sha256);
   if (caption)
     s.str("caption", type + " caption #" + std::to_string(n));
   if (filename)
@@ -79,17 +81,17 @@ void body_of(sample_writer& s, const std::string& type, uint64_t n,
     s.str("body", "hello from " + from + " #" + num);
     s.w.EndObject();
   } else if (type == "image") {
-    media(s, type, "image/jpeg", n, true);
+    media(s, type, n, true);
   } else if (type == "audio") {
-    media(s, type, "audio/mpeg", n, false);
+    media(s, type, n, false);
   } else if (type == "video") {
-    media(s, type, "video/mp4", n, true);
+    media(s, type, n, true);
   } else if (type == "document") {
-    media(s, type, "application/pdf", n, true, true);
+    media(s, type, n, true, true);
   } else if (type == "voice") {
-    media(s, type, "audio/ogg; codecs=opus", n, false);
+    media(s, type, n, false);
   } else if (type == "sticker") {
-    media(s, type, "image/webp", n, false);
+    media(s, type, n, false);
   } else if (type == "location") {
     s.w.Key("location");
     s.w.StartObject();
@@ -186,17 +188,6 @@ std::string sim_inbound_samples::payload(const std::string& type, uint64_t n,
 
 std::string sim_inbound_samples::profile_name(const std::string& from) {
   return "Sim User " + from;
-}
-
-std::string sim_inbound_samples::media_sha256(const std::string& id) {
-  std::string out;
-  char buf[17];
-  for (int i = 0; i < 4; ++i) {
-    std::snprintf(buf, sizeof(buf), "%016" PRIx64,
-                  recipient_hash(id + "#" + std::to_string(i)));
-    out += buf;
-  }
-  return out;
 }
 
 } // namespace mc

@@ -25,10 +25,6 @@ public:
 
   /// The profile name of simulated user `from`.
   static std::string profile_name(const std::string& from);
-
-  /// The stand-in media digest of media `id`: 64 hex digits derived from
-  /// the id (the simulator has no media bytes to hash).
-  static std::string media_sha256(const std::string& id);
 };
 
 } // namespace mc

@@ -97,21 +97,34 @@ void sim_rules::set_bad_link_hosts(std::vector<std::string> hosts) {
   bad_hosts_ = {hosts.begin(), hosts.end()};
 }
 
-void sim_rules::set_non_users(std::vector<std::string> numbers) {
+sim_rules::sim_rules() : directory_(std::make_shared<sim_directory>()) {
+}
+
+void sim_rules::use_directory(std::shared_ptr<sim_directory> directory) {
   std::lock_guard<std::mutex> guard{mtx_};
-  non_users_ = {numbers.begin(), numbers.end()};
+  directory_ = std::move(directory);
+}
+
+std::shared_ptr<sim_directory> sim_rules::directory() const {
+  std::lock_guard<std::mutex> guard{mtx_};
+  return directory_;
+}
+
+void sim_rules::set_non_users(std::vector<std::string> numbers) {
+  directory()->set_non_users(numbers);
 }
 
 void sim_rules::clear() {
   std::lock_guard<std::mutex> guard{mtx_};
   templates_.clear();
   bad_hosts_.clear();
-  non_users_.clear();
+  directory_->set_non_users({});
 }
 
 sim_verdict sim_rules::check(const upstream_message& m) const {
   std::lock_guard<std::mutex> guard{mtx_};
-  if (non_users_.count(m.recipient) != 0)
+  // The directory's lock is taken inside ours, never the other way round.
+  if (directory_->is_non_user(m.recipient))
     return failed(codes::invalid_user, error_title(codes::invalid_user),
                   "recipient " + m.recipient + " is not a WhatsApp user");
   if (m.type == "text")

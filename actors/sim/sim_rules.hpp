@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <set>
 #include <string>
@@ -19,6 +20,7 @@
 #include <vector>
 
 #include "actors/protocol/upstream.hpp"
+#include "actors/sim/sim_directory.hpp"
 
 namespace mc {
 
@@ -39,16 +41,27 @@ struct sim_verdict {
   std::string details;
 };
 
-/// The simulator's registered templates, bad media hosts and non-users.
+/// The simulator's registered templates, bad media hosts and non-users
+/// (the latter kept in a sim_directory, shared with the contact checks).
 class sim_rules {
 public:
+  sim_rules();
+
+  /// Reads and writes non-users in `directory` from now on, so the
+  /// simulator's contact checks and sends agree on who is not a user.
+  void use_directory(std::shared_ptr<sim_directory> directory);
+
+  /// The directory holding the non-users.
+  std::shared_ptr<sim_directory> directory() const;
+
   /// Adds or replaces the template (ns, name).
   void register_template(sim_template t);
 
   /// Link hosts whose media cannot be fetched (replaces the list).
   void set_bad_link_hosts(std::vector<std::string> hosts);
 
-  /// Recipients (digits) that are not WhatsApp users (replaces the list).
+  /// Recipients (digits) that are not WhatsApp users (replaces the list in
+  /// the directory).
   void set_non_users(std::vector<std::string> numbers);
 
   /// Forgets templates, bad hosts and non-users.
@@ -61,7 +74,7 @@ private:
   mutable std::mutex mtx_;
   std::map<std::pair<std::string, std::string>, sim_template> templates_;
   std::set<std::string, std::less<>> bad_hosts_;
-  std::set<std::string, std::less<>> non_users_;
+  std::shared_ptr<sim_directory> directory_;
 };
 
 } // namespace mc

@@ -18,6 +18,7 @@
 
 #include "actors/lifecycle.hpp"
 #include "actors/protocol/errors.hpp"
+#include "actors/sim/sim_media_samples.hpp"
 
 namespace mc {
 
@@ -76,6 +77,17 @@ sim_pushes::routes routes_of(sim_ptr self) {
           [&st](const key& k) { return st.sessions.count(k) > 0; }};
 }
 
+/// Holds the media the simulated users attach, before their messages
+/// leave, so the owner's download by id finds them.
+void hold_sample_media(sim_ptr self, const std::string& account,
+                       const std::vector<inbound_message>& msgs) {
+  for (auto& m : msgs)
+    if (auto media = sim_media_samples::of_payload(m.payload);
+        media && !self->state.cfg.media->get(media->id))
+      self->state.cfg.media->put(account, media->id, media->mime_type,
+                                 media->sha256, std::move(media->bytes));
+}
+
 void send_batches(sim_ptr self, sim_pushes::batches out) {
   auto& st = self->state;
   uint64_t receipts = 0;
@@ -90,6 +102,7 @@ void send_batches(sim_ptr self, sim_pushes::batches out) {
     }
     if (!kv.second.inbound.empty()) {
       inbound += kv.second.inbound.size();
+      hold_sample_media(self, kv.first.first, kv.second.inbound);
       self->send(owner, inbound_atom::value, shard,
                  std::move(kv.second.inbound));
     }
@@ -357,11 +370,14 @@ upstream_sim_actor::behavior_type
 upstream_sim(sim_ptr self, sim_config cfg, std::shared_ptr<sim_ledger> ledger) {
   auto& st = self->state;
   st.cfg = cfg;
-  if (!st.cfg.directory)
-    st.cfg.directory = std::make_shared<sim_directory>();
   if (!st.cfg.media)
     st.cfg.media = std::make_shared<sim_media>();
   st.ledger = std::move(ledger);
+  // One list of non-users for contact checks and sends.
+  if (st.cfg.directory)
+    st.ledger->rules().use_directory(st.cfg.directory);
+  else
+    st.cfg.directory = st.ledger->rules().directory();
   // fault_gen_seen stays 0: requests made before the actor ran still apply.
   // Inbound ids must not repeat across simulator restarts: prefix them with
   // the start time.

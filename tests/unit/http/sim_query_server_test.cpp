@@ -252,3 +252,35 @@ TEST_CASE_FIXTURE(fixture, "templates and rules configure what the servers check
   CHECK(post("/rules", R"({"other":[]})") == 400);
   CHECK(post("/rules", "{}") == 400);
 }
+
+TEST_CASE_FIXTURE(fixture, "one list of non-users: declared by either route, "
+                           "contacts checks answer invalid and sends fail") {
+  auto cli = client();
+  auto post = [&](const char* path, const std::string& body) {
+    auto res = cli.Post(path, body, "application/json");
+    REQUIRE(res);
+    return res->status;
+  };
+  auto text_to = [](std::string to) {
+    return upstream_message{"m1", std::move(to),
+                            R"({"type":"text","text":{"body":"x"}})", "text"};
+  };
+  auto dir = ledger->rules().directory();
+  // Declared for contacts: sends to it fail with 1013.
+  CHECK(post("/contacts/non_users", R"({"numbers":["16315550001"]})") == 200);
+  CHECK(ledger->rules().check(text_to("16315550001")).code == 1013);
+  CHECK(dir->check({"16315550001"})[0].status == "invalid");
+  // Declared by the rules (which replace the list): contacts agree.
+  CHECK(post("/rules", R"({"non_users":["16315550002"]})") == 200);
+  CHECK(ledger->rules().check(text_to("16315550001")).code == 0);
+  CHECK(ledger->rules().check(text_to("16315550002")).code == 1013);
+  auto listed = cli.Get("/contacts");
+  REQUIRE(listed);
+  CHECK(listed->body.find("16315550002") != std::string::npos);
+  CHECK(listed->body.find("16315550001") == std::string::npos);
+  CHECK(dir->check({"16315550002"})[0].status == "invalid");
+  // Asking the send path is not counted as a contact check.
+  auto checks = dir->checks();
+  ledger->rules().check(text_to("16315550002"));
+  CHECK(dir->checks() == checks);
+}

@@ -93,3 +93,21 @@ TEST_CASE("a media link on a bad host fails, and non-users fail with 1013") {
           .code
         == 0);
 }
+
+TEST_CASE("the rules' non-users are those of the directory they use") {
+  sim_rules r;
+  auto dir = std::make_shared<sim_directory>();
+  r.use_directory(dir);
+  CHECK(r.directory() == dir);
+  auto to = [](std::string n) {
+    return msg(R"({"type":"text","text":{"body":"x"}})", "text", std::move(n));
+  };
+  dir->add_non_users({"15550002222"});
+  CHECK(r.check(to("15550002222")).code == 1013);
+  r.set_non_users({"15550003333"});
+  CHECK(dir->is_non_user("15550003333"));
+  CHECK_FALSE(dir->is_non_user("15550002222"));
+  CHECK(dir->check({"15550003333"})[0].status == "invalid");
+  r.clear();
+  CHECK(dir->non_users().empty());
+}
