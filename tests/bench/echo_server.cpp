@@ -114,13 +114,19 @@ int main(int argc, char** argv) {
                       "application/json");
       return;
     }
+    // Any message type: "to", and the object its "type" names ("text"
+    // when absent), so text and template runs both have a baseline.
     auto to = doc.FindMember("to");
-    auto text = doc.FindMember("text");
+    auto type = doc.FindMember("type");
+    const char* kind = type != doc.MemberEnd() && type->value.IsString()
+                         ? type->value.GetString()
+                         : "text";
+    auto content = doc.FindMember(kind);
     if (to == doc.MemberEnd() || !to->value.IsString()
-        || text == doc.MemberEnd() || !text->value.IsObject()) {
+        || content == doc.MemberEnd() || !content->value.IsObject()) {
       res.status = 400;
       res.set_content(error_body(1008, "Required parameter is missing",
-                                 "need \"to\" and \"text\""),
+                                 "need \"to\" and the object of its type"),
                       "application/json");
       return;
     }
