@@ -163,3 +163,17 @@ node_tls_flags() {
   printf '%s\n' --tls-cert "$MC_TLS_DIR/$1.crt" --tls-key "$MC_TLS_DIR/$1.key" \
     --tls-ca "$MC_TLS_DIR/ca.crt"
 }
+
+# front_tls_pem: the path of the front's certificate and key in one PEM
+# (var/tls/front.pem, 0600), the form HAProxy's `crt` takes; the
+# certificate (SAN localhost, 127.0.0.1) comes from the private CA in
+# var/tls (deploy/ca issues it once).
+front_tls_pem() {
+  "$MC_ROOT/deploy/ca" "$MC_TLS_DIR" front >/dev/null
+  (
+    umask 077
+    cat "$MC_TLS_DIR/front.crt" "$MC_TLS_DIR/front.key" >"$MC_TLS_DIR/front.pem"
+    chmod 0600 "$MC_TLS_DIR/front.pem"
+  )
+  echo "$MC_TLS_DIR/front.pem"
+}

@@ -7,7 +7,10 @@
 ///           --new-password P] [--token T] [--no-auth] --messages N
 ///           --recipients M --connections C [--rate R] [--duration S]
 ///           [--sim http://127.0.0.1:9190] [--wait-delivered S] [--json]
+///           [--cacert FILE]
 ///
+/// An https:// URL (the front of deploy/up) is verified against --cacert
+/// and sent through httplib::Client (the lean client speaks plain HTTP).
 /// Recipient i is "1555" + i in 7 digits and is owned by connection i % C;
 /// message k goes to recipient k % M. A connection sends one request at a
 /// time, so the order of 201s per recipient is the order the API accepted
@@ -88,7 +91,18 @@ struct options {
   /// "bench" (language en, 2 body parameters), which the simulator must
   /// have registered (run-bench does).
   std::string payload = "text";
+  /// The CA that signed an https:// --url's certificate (deploy/up's
+  /// var/tls/ca.crt); https goes through httplib::Client.
+  std::string cacert;
 };
+
+/// Makes `cli` verify an https server against `cacert` (no-op for http).
+void trust_ca(httplib::Client& cli, const std::string& cacert) {
+  if (cacert.empty())
+    return;
+  cli.set_ca_cert_path(cacert);
+  cli.enable_server_certificate_verification(true);
+}
 
 void usage() {
   std::fprintf(
@@ -97,7 +111,7 @@ void usage() {
     "               [--token T] [--no-auth] --messages N --recipients M\n"
     "               --connections C [--rate R] [--duration S] [--sim URL]\n"
     "               [--wait-delivered S] [--json] [--httplib-client]\n"
-    "               [--payload text|template]\n");
+    "               [--payload text|template] [--cacert FILE]\n");
 }
 
 bool parse_options(int argc, char** argv, options& opt) {
@@ -121,6 +135,10 @@ bool parse_options(int argc, char** argv, options& opt) {
       opt.json = true;
     } else if (arg == "--httplib-client") {
       opt.httplib_client = true;
+    } else if (arg == "--cacert") {
+      if (!need(v))
+        return false;
+      opt.cacert = v;
     } else if (arg == "--url") {
       if (!need(v))
         return false;
@@ -263,6 +281,7 @@ std::string json_quote(const std::string& s) {
 /// password, logging in with the new password works directly.
 std::string login(const options& opt) {
   httplib::Client cli(opt.url);
+  trust_ca(cli, opt.cacert);
   cli.set_connection_timeout(5, 0);
   cli.set_read_timeout(15, 0);
   auto attempt = [&](const std::string& password, const std::string& body,
@@ -359,8 +378,9 @@ public:
 class httplib_sender : public sender {
 public:
   httplib_sender(const std::string& url, const std::string& path,
-                 const std::string& auth_header)
+                 const std::string& auth_header, const std::string& cacert)
     : cli_(url), path_(path) {
+    trust_ca(cli_, cacert);
     cli_.set_keep_alive(true);
     cli_.set_tcp_nodelay(true);
     cli_.set_connection_timeout(2, 0);
@@ -606,7 +626,8 @@ std::unique_ptr<sender> make_sender(const options& opt,
   if (!opt.httplib_client && parse_http_url(opt.url, host, port))
     return std::make_unique<raw_sender>(host, port, "/v1/messages",
                                         auth_header);
-  return std::make_unique<httplib_sender>(opt.url, "/v1/messages", auth_header);
+  return std::make_unique<httplib_sender>(opt.url, "/v1/messages", auth_header,
+                                          opt.cacert);
 }
 
 /// Sends every message of connection `c`, one at a time.
