@@ -91,6 +91,7 @@ const std::map<std::string, setter>& setters() {
     {"sim-latency-ms", [](options& o, const std::string& v) { return set_int(o.sim_latency_ms, v, 0, 60000); }},
     {"sim-delivered-ms", [](options& o, const std::string& v) { return set_int(o.sim_delivered_ms, v, 0, 600000); }},
     {"sim-read-ms", [](options& o, const std::string& v) { return set_int(o.sim_read_ms, v, 0, 600000); }},
+    {"sim-query-bind", [](options& o, const std::string& v) { o.sim_query_bind = v; return std::string{}; }},
     {"sim-users", [](options& o, const std::string& v) { return set_int(o.sim_users, v, 1, 10000000); }},
     {"trusted-proxy", [](options& o, const std::string& v) { o.trusted_proxies.push_back(v); return std::string{}; }},
     {"tls-cert", [](options& o, const std::string& v) { o.tls_cert = v; return std::string{}; }},
@@ -145,6 +146,9 @@ Roles:
   coreapp       warm standby that serves the shards the primary master assigns
   webapp        stateless REST front of the On-Premises API (/v1/...)
   upstream-sim  stand-in for the messaging servers, for local runs and tests
+                only: a TEST TOOL whose query API (--http-port) injects
+                traffic and faults; it listens on loopback unless
+                --sim-query-bind says otherwise
 
 Options (also as `key = value` lines in --config FILE; flags win):
   --role ROLE              one of the roles above (required)
@@ -173,6 +177,8 @@ Options (also as `key = value` lines in --config FILE; flags win):
   --sim-latency-ms N       upstream-sim: ack latency (default 1)
   --sim-delivered-ms N     upstream-sim: delay of "delivered" (default 200)
   --sim-read-ms N          upstream-sim: delay of "read", 0 = never (default 1000)
+  --sim-query-bind HOST    upstream-sim: address of its query and fault API
+                           (default 127.0.0.1, whatever --bind says)
   --sim-inbound-rate X     upstream-sim: inbound messages per second (default 0)
   --sim-users N            upstream-sim: number of simulated users (default 100)
   --trusted-proxy ADDR     webapp: an HTTP front at ADDR names the client in

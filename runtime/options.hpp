@@ -65,6 +65,9 @@ struct options {
   int sim_latency_ms = 1;        ///< ack latency
   int sim_delivered_ms = 200;    ///< delay before a "delivered" receipt
   int sim_read_ms = 1000;        ///< delay before a "read" receipt, 0 = never
+  /// Address of the simulator's query and fault API: loopback unless asked,
+  /// because it lets anyone who reaches it inject traffic and faults.
+  std::string sim_query_bind = "127.0.0.1";
   double sim_inbound_rate = 0;   ///< inbound messages per second, all users
   int sim_users = 100;           ///< simulated users sending inbound
   /// Mutual TLS of the CAF links: this node's certificate chain and key

@@ -40,8 +40,8 @@ int run_upstream_sim(const options& opts) {
                          make_sim_fault_notifier(sim)};
   query.set_directory(sc.directory);
   query.serve_media(sc.media);
-  if (!query.start(opts.bind_host, opts.http_port)) {
-    log_error(opts.node_id, "cannot serve queries on ", opts.bind_host, ":",
+  if (!query.start(opts.sim_query_bind, opts.http_port)) {
+    log_error(opts.node_id, "cannot serve queries on ", opts.sim_query_bind, ":",
               opts.http_port);
     caf::anon_send_exit(sim, caf::exit_reason::user_shutdown);
     return 1;
@@ -53,7 +53,7 @@ int run_upstream_sim(const options& opts) {
     return 0;
   });
   log_info(opts.node_id, "upstream simulator on ", opts.bind_host, ":", *port,
-           ", queries on http://", opts.bind_host, ":", query.port());
+           ", queries on http://", opts.sim_query_bind, ":", query.port());
   run_heartbeats(opts, db, self, [] { return node_state::serving; });
   query.stop();
   caf::anon_send_exit(sim, caf::exit_reason::user_shutdown);

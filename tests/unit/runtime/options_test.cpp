@@ -81,3 +81,18 @@ TEST_CASE("a broken config file names the line") {
   CHECK(r.exit_code == 2);
   CHECK(r.message.find(":2:") != std::string::npos);
 }
+
+TEST_CASE("the simulator's query API stays on loopback unless asked, "
+          "whatever --bind says, and --help calls it a test tool") {
+  auto r = parse({"--role", "upstream-sim", "--node-id", "sim", "--db",
+                  "postgresql://x/y", "--bind", "10.0.0.5"});
+  REQUIRE(r.opts);
+  CHECK(r.opts->bind_host == "10.0.0.5");
+  CHECK(r.opts->sim_query_bind == "127.0.0.1");
+  auto asked = parse({"--role", "upstream-sim", "--node-id", "sim", "--db",
+                      "postgresql://x/y", "--sim-query-bind", "0.0.0.0"});
+  REQUIRE(asked.opts);
+  CHECK(asked.opts->sim_query_bind == "0.0.0.0");
+  auto help = parse({"--help"});
+  CHECK(help.message.find("TEST TOOL") != std::string::npos);
+}
