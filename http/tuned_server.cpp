@@ -17,22 +17,22 @@ namespace {
 bool is_listener_on(int fd, int port) {
   int type = 0;
   socklen_t len = sizeof(type);
-  if (::getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) != 0 ||
-      type != SOCK_STREAM)
+  if (::getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) != 0
+      || type != SOCK_STREAM)
     return false;
   int accepting = 0;
   len = sizeof(accepting);
-  if (::getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &accepting, &len) != 0 ||
-      accepting == 0)
+  if (::getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &accepting, &len) != 0
+      || accepting == 0)
     return false;
   sockaddr_storage addr{};
   len = sizeof(addr);
-  if (::getsockname(fd, reinterpret_cast<sockaddr *>(&addr), &len) != 0)
+  if (::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0)
     return false;
   if (addr.ss_family == AF_INET)
-    return ntohs(reinterpret_cast<sockaddr_in *>(&addr)->sin_port) == port;
+    return ntohs(reinterpret_cast<sockaddr_in*>(&addr)->sin_port) == port;
   if (addr.ss_family == AF_INET6)
-    return ntohs(reinterpret_cast<sockaddr_in6 *>(&addr)->sin6_port) == port;
+    return ntohs(reinterpret_cast<sockaddr_in6*>(&addr)->sin6_port) == port;
   return false;
 }
 
@@ -40,8 +40,8 @@ bool is_listener_on(int fd, int port) {
 /// range 0..4095 when /proc is not mounted.
 std::vector<int> open_fds() {
   std::vector<int> fds;
-  if (DIR *dir = ::opendir("/proc/self/fd")) {
-    while (dirent *entry = ::readdir(dir)) {
+  if (DIR* dir = ::opendir("/proc/self/fd")) {
+    while (dirent* entry = ::readdir(dir)) {
       if (entry->d_name[0] < '0' || entry->d_name[0] > '9')
         continue;
       fds.push_back(std::atoi(entry->d_name));
@@ -67,10 +67,12 @@ int raise_listen_backlog(int port, int backlog) {
   return raised;
 }
 
-int bind_tuned(httplib::Server &srv, const std::string &host, int port,
-               const server_tuning &t) {
+int bind_tuned(httplib::Server& srv, const std::string& host, int port,
+               const server_tuning& t) {
   const size_t threads = t.threads > 0 ? static_cast<size_t>(t.threads) : 1;
-  srv.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  srv.new_task_queue = [threads] {
+    return new httplib::ThreadPool(threads);
+  };
   srv.set_keep_alive_max_count(t.keep_alive_max);
   srv.set_keep_alive_timeout(t.keep_alive_timeout_s);
   srv.set_read_timeout(t.read_timeout_s, 0);
@@ -78,8 +80,8 @@ int bind_tuned(httplib::Server &srv, const std::string &host, int port,
   srv.set_payload_max_length(t.payload_max);
   srv.set_pre_routing_handler(
       [guard = request_guard{t.payload_max, t.header_count_max},
-       next = t.pre_routing](const httplib::Request &req,
-                             httplib::Response &res) {
+       next = t.pre_routing](const httplib::Request& req,
+                             httplib::Response& res) {
         auto r = guard(req, res);
         if (r == httplib::Server::HandlerResponse::Unhandled && next)
           return next(req, res);
@@ -112,6 +114,8 @@ int bind_tuned(httplib::Server &srv, const std::string &host, int port,
   return bound;
 }
 
-bool listen_tuned(httplib::Server &srv) { return srv.listen_after_bind(); }
+bool listen_tuned(httplib::Server& srv) {
+  return srv.listen_after_bind();
+}
 
 } // namespace mc::http

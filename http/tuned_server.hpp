@@ -46,8 +46,8 @@ struct server_tuning {
   /// Runs after the request guard passed a request, before its route is
   /// matched (httplib keeps one pre-routing handler, so the server's own
   /// normalisation is chained here instead of replacing the guard).
-  std::function<httplib::Server::HandlerResponse(const httplib::Request &,
-                                                 httplib::Response &)>
+  std::function<httplib::Server::HandlerResponse(const httplib::Request&,
+                                                 httplib::Response&)>
       pre_routing;
 };
 
@@ -55,14 +55,14 @@ struct server_tuning {
 /// TCP_NODELAY, payload limit, timeouts, the request guard of
 /// `request_guard.hpp` as the pre-routing handler) and binds; returns the
 /// bound port (0 on failure). `port` 0 picks a free port.
-int bind_tuned(httplib::Server &srv, const std::string &host, int port,
-               const server_tuning &t);
+int bind_tuned(httplib::Server& srv, const std::string& host, int port,
+               const server_tuning& t);
 
 /// Runs the accept loop (blocks until srv.stop()).
 ///
 /// httplib 0.11 ignores a stop() that comes before the loop has started, so
 /// a caller that may stop early must first wait for `srv.is_running()`.
-bool listen_tuned(httplib::Server &srv);
+bool listen_tuned(httplib::Server& srv);
 
 /// Raises the backlog of every listening TCP socket of this process bound to
 /// `port`; returns how many sockets were changed. Used by `bind_tuned`.

@@ -10,7 +10,7 @@
 
 namespace mc::http {
 
-webapp_server::webapp_server(webapp_context &ctx) : ctx_(ctx) {
+webapp_server::webapp_server(webapp_context& ctx) : ctx_(ctx) {
   add_user_routes(srv_, ctx_);
   add_message_routes(srv_, ctx_);
   add_read_routes(srv_, ctx_);
@@ -24,14 +24,14 @@ webapp_server::webapp_server(webapp_context &ctx) : ctx_(ctx) {
   ctx_.web_metrics = std::make_shared<request_metrics>();
   ctx_.web_metrics->install(srv_);
   add_media_routes(srv_, ctx_);
-  srv_.set_exception_handler([this](const httplib::Request &req,
-                                    httplib::Response &res,
+  srv_.set_exception_handler([this](const httplib::Request& req,
+                                    httplib::Response& res,
                                     std::exception_ptr ep) {
     std::string what = "unknown exception";
     try {
       if (ep)
         std::rethrow_exception(ep);
-    } catch (const std::exception &e) {
+    } catch (const std::exception& e) {
       what = e.what();
     } catch (...) {
     }
@@ -40,16 +40,15 @@ webapp_server::webapp_server(webapp_context &ctx) : ctx_(ctx) {
                                     "the request could not be completed; "
                                     "retry shortly"));
   });
-  srv_.set_error_handler([](const httplib::Request &req,
-                            httplib::Response &res) {
+  srv_.set_error_handler([](const httplib::Request& req,
+                            httplib::Response& res) {
     // Only fill in bodies httplib left empty (unknown routes, 413...);
     // the request guard's refusals come with a content provider.
     if (!res.body.empty() || res.content_length_ > 0)
       return;
     if (res.status == 404)
-      reply_error(res,
-                  make_api_error(codes::not_found,
-                                 "no route " + req.method + " " + req.path));
+      reply_error(res, make_api_error(codes::not_found, "no route " + req.method
+                                                            + " " + req.path));
     else if (res.status == 400)
       // httplib answers 400 for a bad request line, a header line over
       // 8192 bytes and a body that does not match its framing alike.
@@ -68,7 +67,7 @@ webapp_server::webapp_server(webapp_context &ctx) : ctx_(ctx) {
   });
 }
 
-int webapp_server::bind(const std::string &host, int port, int threads) {
+int webapp_server::bind(const std::string& host, int port, int threads) {
   server_tuning t;
   t.threads = threads;
   // httplib keeps one pre-routing handler (the tuned server's guard): the
@@ -76,8 +75,8 @@ int webapp_server::bind(const std::string &host, int port, int threads) {
   // cap (the guard's) is the largest media; the route limit keeps every
   // other route at its small one, checked on the normalised path.
   t.payload_max = max_media_bytes;
-  t.pre_routing = [metrics = ctx_.web_metrics](const httplib::Request &req,
-                                               httplib::Response &res) {
+  t.pre_routing = [metrics = ctx_.web_metrics](const httplib::Request& req,
+                                               httplib::Response& res) {
     metrics->started();
     request_normaliser::apply(req, res);
     return route_body_limit(req, res);
@@ -85,8 +84,12 @@ int webapp_server::bind(const std::string &host, int port, int threads) {
   return bind_tuned(srv_, host, port, t);
 }
 
-void webapp_server::run() { listen_tuned(srv_); }
+void webapp_server::run() {
+  listen_tuned(srv_);
+}
 
-void webapp_server::stop() { srv_.stop(); }
+void webapp_server::stop() {
+  srv_.stop();
+}
 
 } // namespace mc::http

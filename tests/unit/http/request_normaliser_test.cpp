@@ -27,12 +27,12 @@ struct normalised_server {
 
   normalised_server() {
     srv.Post("/v1/messages",
-             [](const httplib::Request &req, httplib::Response &res) {
-               res.set_content("post:" + std::to_string(req.body.size()) + ":" +
-                                   req.body,
+             [](const httplib::Request& req, httplib::Response& res) {
+               res.set_content("post:" + std::to_string(req.body.size()) + ":"
+                                   + req.body,
                                "text/plain");
              });
-    srv.Get("/v1/health", [](const httplib::Request &, httplib::Response &res) {
+    srv.Get("/v1/health", [](const httplib::Request&, httplib::Response& res) {
       res.set_content("health", "text/plain");
     });
     server_tuning t;
@@ -41,7 +41,9 @@ struct normalised_server {
     t.pre_routing = request_normaliser::apply;
     port = bind_tuned(srv, "127.0.0.1", 0, t);
     REQUIRE(port > 0);
-    thread = std::thread{[this] { srv.listen_after_bind(); }};
+    thread = std::thread{[this] {
+      srv.listen_after_bind();
+    }};
     for (int i = 0; i < 2000 && !srv.is_running(); ++i)
       std::this_thread::sleep_for(std::chrono::milliseconds{1});
   }
@@ -52,17 +54,17 @@ struct normalised_server {
   }
 
   /// Sends `raw` on a new connection and returns everything answered.
-  std::string raw_exchange(const std::string &raw) const {
+  std::string raw_exchange(const std::string& raw) const {
     int fd = ::socket(AF_INET, SOCK_STREAM, 0);
     REQUIRE(fd >= 0);
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_port = htons(static_cast<uint16_t>(port));
     ::inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
-    REQUIRE(::connect(fd, reinterpret_cast<sockaddr *>(&addr), sizeof addr) ==
-            0);
-    REQUIRE(::write(fd, raw.data(), raw.size()) ==
-            static_cast<ssize_t>(raw.size()));
+    REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr)
+            == 0);
+    REQUIRE(::write(fd, raw.data(), raw.size())
+            == static_cast<ssize_t>(raw.size()));
     std::string out;
     char buf[4096];
     ssize_t n;
