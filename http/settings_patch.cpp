@@ -13,16 +13,6 @@ namespace mc::http {
 
 namespace {
 
-
-api_error invalid(std::string details) {
-  return make_api_error(codes::invalid_parameter, std::move(details));
-}
-
-api_error unknown_field(std::string_view name) {
-  return make_api_error(codes::parameter_not_required,
-                        "unknown field '" + clip(name) + "'");
-}
-
 /// An integer from a JSON number or a string of decimal digits.
 std::optional<int64_t> to_int(const rapidjson::Value& v) {
   if (v.IsInt64())
@@ -66,39 +56,32 @@ std::optional<double> to_double(const rapidjson::Value& v) {
 std::optional<api_error> apply_webhooks(app_settings& s,
                                         const rapidjson::Value& v) {
   if (!v.IsObject())
-    return invalid(std::string{"webhooks must be an object, got "}
-                   + json_kind(v));
+    return invalid_setting(std::string{"webhooks must be an object, got "}
+                           + json_kind(v));
   for (auto& m : v.GetObject()) {
     auto name = as_view(m.name);
     if (name == "url") {
       if (!m.value.IsString())
-        return invalid(std::string{"webhooks.url must be a string, got "}
-                       + json_kind(m.value));
+        return invalid_setting(
+            std::string{"webhooks.url must be a string, got "}
+            + json_kind(m.value));
       if (auto reason = webhook_url_error(as_view(m.value)))
-        return invalid(*reason);
+        return invalid_setting(*reason);
       s.webhook_url.assign(as_view(m.value));
     } else if (name == "max_concurrent_requests") {
       auto n = to_int(m.value);
       if (!n || !valid_max_concurrent_requests(*n))
-        return invalid("webhooks.max_concurrent_requests must be 6, 12, 18 "
-                       "or 24");
+        return invalid_setting(
+            "webhooks.max_concurrent_requests must be 6, 12, 18 "
+            "or 24");
       s.max_concurrent_requests = static_cast<int>(*n);
     } else if (name == "message") {
       if (auto err = apply_message_toggles(s, m.value))
         return err;
     } else {
-      return unknown_field("webhooks." + std::string{name});
+      return unknown_setting("webhooks." + std::string{name});
     }
   }
-  return std::nullopt;
-}
-
-std::optional<api_error> apply_bool(bool& out, std::string_view name,
-                                    const rapidjson::Value& v) {
-  if (!v.IsBool())
-    return invalid(std::string{name} + " must be a boolean, got "
-                   + json_kind(v));
-  out = v.GetBool();
   return std::nullopt;
 }
 
@@ -106,10 +89,12 @@ std::optional<api_error> apply_backoff(int64_t& out, std::string_view name,
                                        const rapidjson::Value& v) {
   auto n = to_int(v);
   if (!n || !valid_backoff(*n))
-    return invalid(std::string{name} + " must be an integer number of "
-                   "milliseconds from "
-                   + std::to_string(settings_limits::min_backoff_ms) + " to "
-                   + std::to_string(settings_limits::max_backoff_ms));
+    return invalid_setting(std::string{name}
+                           + " must be an integer number of "
+                             "milliseconds from "
+                           + std::to_string(settings_limits::min_backoff_ms)
+                           + " to "
+                           + std::to_string(settings_limits::max_backoff_ms));
   out = *n;
   return std::nullopt;
 }
@@ -121,8 +106,8 @@ std::optional<api_error> apply_interval(double& out, std::string_view name,
   if (!d || *d < lo || *d > hi) {
     char range[64];
     std::snprintf(range, sizeof(range), "%g to %g", lo, hi);
-    return invalid(std::string{name} + " must be a number of seconds from "
-                   + range);
+    return invalid_setting(std::string{name}
+                           + " must be a number of seconds from " + range);
   }
   out = *d;
   return std::nullopt;
@@ -135,7 +120,7 @@ apply_settings_patch(app_settings current, std::string_view patch_json) {
   rapidjson::Document doc;
   std::string error;
   if (!parse_json_object(patch_json, doc, error))
-    return invalid(std::move(error));
+    return invalid_setting(std::move(error));
   app_settings& s = current;
   for (auto& m : doc.GetObject()) {
     auto name = as_view(m.name);
@@ -143,9 +128,9 @@ apply_settings_patch(app_settings current, std::string_view patch_json) {
     if (name == "webhooks")
       err = apply_webhooks(s, m.value);
     else if (name == "callback_persist")
-      err = apply_bool(s.callback_persist, name, m.value);
+      err = apply_bool_setting(s.callback_persist, name, m.value);
     else if (name == "sent_status")
-      err = apply_bool(s.sent_status, name, m.value);
+      err = apply_bool_setting(s.sent_status, name, m.value);
     else if (name == "callback_backoff_delay_ms")
       err = apply_backoff(s.callback_backoff_delay_ms, name, m.value);
     else if (name == "max_callback_backoff_delay_ms")
@@ -161,18 +146,19 @@ apply_settings_patch(app_settings current, std::string_view patch_json) {
     else if (is_documented_field(name))
       err = apply_documented_field(s, name, m.value);
     else
-      err = unknown_field(name);
+      err = unknown_setting(name);
     if (err)
       return std::move(*err);
   }
   if (s.max_callback_backoff_delay_ms < s.callback_backoff_delay_ms)
-    return invalid("max_callback_backoff_delay_ms ("
-                   + std::to_string(s.max_callback_backoff_delay_ms)
-                   + ") must not be less than callback_backoff_delay_ms ("
-                   + std::to_string(s.callback_backoff_delay_ms) + ")");
+    return invalid_setting(
+        "max_callback_backoff_delay_ms ("
+        + std::to_string(s.max_callback_backoff_delay_ms)
+        + ") must not be less than callback_backoff_delay_ms ("
+        + std::to_string(s.callback_backoff_delay_ms) + ")");
   if (s.unhealthy_interval <= s.heartbeat_interval)
-    return invalid("unhealthy_interval must be greater than "
-                   "heartbeat_interval");
+    return invalid_setting("unhealthy_interval must be greater than "
+                           "heartbeat_interval");
   return current;
 }
 std::string settings_response_json(const app_settings& s) {

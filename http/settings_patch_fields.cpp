@@ -4,45 +4,47 @@
 
 namespace mc::http {
 
-namespace {
-
-api_error invalid(std::string details) {
+api_error invalid_setting(std::string details) {
   return make_api_error(codes::invalid_parameter, std::move(details));
 }
 
-api_error unknown(std::string_view name) {
+api_error unknown_setting(std::string_view name) {
   return make_api_error(codes::parameter_not_required,
                         "unknown field '" + clip(name) + "'");
 }
 
-std::optional<api_error> read_bool(bool& out, std::string_view name,
-                                   const rapidjson::Value& v) {
+std::optional<api_error> apply_bool_setting(bool& out, std::string_view name,
+                                            const rapidjson::Value& v) {
   if (!v.IsBool())
-    return invalid(std::string{name} + " must be a boolean, got "
-                   + json_kind(v));
+    return invalid_setting(std::string{name} + " must be a boolean, got "
+                           + json_kind(v));
   out = v.GetBool();
   return std::nullopt;
 }
+
+namespace {
 
 /// media: {"auto_download": ["image", ...]}, each type once.
 std::optional<api_error> apply_media(app_settings& s,
                                      const rapidjson::Value& v) {
   if (!v.IsObject())
-    return invalid(std::string{"media must be an object, got "} + json_kind(v));
+    return invalid_setting(std::string{"media must be an object, got "}
+                           + json_kind(v));
   for (auto& m : v.GetObject()) {
     if (as_view(m.name) != "auto_download")
-      return unknown("media." + std::string{as_view(m.name)});
+      return unknown_setting("media." + std::string{as_view(m.name)});
     if (!m.value.IsArray())
-      return invalid("media.auto_download must be an array");
+      return invalid_setting("media.auto_download must be an array");
     std::vector<std::string> types;
     for (auto& t : m.value.GetArray()) {
       if (!t.IsString() || !valid_auto_download_type(as_view(t)))
-        return invalid("media.auto_download entries must be audio, "
-                       "document, image, sticker, video or voice");
+        return invalid_setting("media.auto_download entries must be audio, "
+                               "document, image, sticker, video or voice");
       std::string type{as_view(t)};
       for (auto& seen : types)
         if (seen == type)
-          return invalid("media.auto_download lists '" + type + "' twice");
+          return invalid_setting("media.auto_download lists '" + type
+                                 + "' twice");
       types.push_back(std::move(type));
     }
     s.media_auto_download = std::move(types);
@@ -53,20 +55,21 @@ std::optional<api_error> apply_media(app_settings& s,
 /// garbagecollector_enable: {"media": bool, "messages": bool}.
 std::optional<api_error> apply_gc(app_settings& s, const rapidjson::Value& v) {
   if (!v.IsObject())
-    return invalid(std::string{"garbagecollector_enable must be an object, "
-                               "got "}
-                   + json_kind(v));
+    return invalid_setting(
+        std::string{"garbagecollector_enable must be an object, "
+                    "got "}
+        + json_kind(v));
   for (auto& m : v.GetObject()) {
     auto name = as_view(m.name);
     std::optional<api_error> err;
     if (name == "media")
-      err = read_bool(s.garbagecollector_media,
-                      "garbagecollector_enable.media", m.value);
+      err = apply_bool_setting(s.garbagecollector_media,
+                               "garbagecollector_enable.media", m.value);
     else if (name == "messages")
-      err = read_bool(s.garbagecollector_messages,
-                      "garbagecollector_enable.messages", m.value);
+      err = apply_bool_setting(s.garbagecollector_messages,
+                               "garbagecollector_enable.messages", m.value);
     else
-      err = unknown("garbagecollector_enable." + std::string{name});
+      err = unknown_setting("garbagecollector_enable." + std::string{name});
     if (err)
       return err;
   }
@@ -77,14 +80,15 @@ std::optional<api_error> apply_gc(app_settings& s, const rapidjson::Value& v) {
 std::optional<api_error> apply_pager(app_settings& s,
                                      const rapidjson::Value& v) {
   if (!v.IsString())
-    return invalid(std::string{"on_call_pager must be a string, got "}
-                   + json_kind(v));
+    return invalid_setting(std::string{"on_call_pager must be a string, got "}
+                           + json_kind(v));
   auto id = as_view(v);
   bool digits = id.size() <= 20;
   for (char c : id)
     digits = digits && c >= '0' && c <= '9';
   if (!digits)
-    return invalid("on_call_pager must be a wa_id (digits only) or \"\"");
+    return invalid_setting(
+        "on_call_pager must be a wa_id (digits only) or \"\"");
   s.on_call_pager.assign(id);
   return std::nullopt;
 }
@@ -104,39 +108,41 @@ std::optional<api_error> apply_documented_field(app_settings& s,
                                                 std::string_view name,
                                                 const rapidjson::Value& v) {
   if (name == "pass_through")
-    return read_bool(s.pass_through, name, v);
+    return apply_bool_setting(s.pass_through, name, v);
   if (name == "media")
     return apply_media(s, v);
   if (name == "db_garbagecollector_enable")
-    return read_bool(s.db_garbagecollector_enable, name, v);
+    return apply_bool_setting(s.db_garbagecollector_enable, name, v);
   if (name == "garbagecollector_enable")
     return apply_gc(s, v);
   if (name == "on_call_pager")
     return apply_pager(s, v);
   if (name == "notify_user_change_number")
-    return read_bool(s.notify_user_change_number, name, v);
+    return apply_bool_setting(s.notify_user_change_number, name, v);
   if (name == "show_security_notifications")
-    return read_bool(s.show_security_notifications, name, v);
-  return unknown(name);
+    return apply_bool_setting(s.show_security_notifications, name, v);
+  return unknown_setting(name);
 }
 
 std::optional<api_error> apply_message_toggles(app_settings& s,
                                                const rapidjson::Value& v) {
   if (!v.IsObject())
-    return invalid(std::string{"webhooks.message must be an object, got "}
-                   + json_kind(v));
+    return invalid_setting(
+        std::string{"webhooks.message must be an object, got "} + json_kind(v));
   for (auto& m : v.GetObject()) {
     auto name = as_view(m.name);
     std::optional<api_error> err;
     if (name == "sent")
-      err = read_bool(s.webhook_sent, "webhooks.message.sent", m.value);
+      err =
+          apply_bool_setting(s.webhook_sent, "webhooks.message.sent", m.value);
     else if (name == "delivered")
-      err = read_bool(s.webhook_delivered, "webhooks.message.delivered",
-                      m.value);
+      err = apply_bool_setting(s.webhook_delivered,
+                               "webhooks.message.delivered", m.value);
     else if (name == "read")
-      err = read_bool(s.webhook_read, "webhooks.message.read", m.value);
+      err =
+          apply_bool_setting(s.webhook_read, "webhooks.message.read", m.value);
     else
-      err = unknown("webhooks.message." + std::string{name});
+      err = unknown_setting("webhooks.message." + std::string{name});
     if (err)
       return err;
   }

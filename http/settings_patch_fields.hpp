@@ -1,6 +1,7 @@
 #pragma once
 
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include <rapidjson/document.h>
@@ -16,6 +17,16 @@ namespace mc::http {
 // developers.secure.facebook.com/docs/whatsapp/on-premises/reference/settings/app):
 // validated as documented, stored and returned, never refused. Kept apart
 // from settings_patch.cpp, which holds the fields that change behaviour.
+
+/// 1009 with `details`: the value of a settings field is not valid.
+api_error invalid_setting(std::string details);
+
+/// 1010 for a field `name` the reference does not document.
+api_error unknown_setting(std::string_view name);
+
+/// Sets `out` from the boolean `v` of the field `name` (1009 otherwise).
+std::optional<api_error> apply_bool_setting(bool& out, std::string_view name,
+                                            const rapidjson::Value& v);
 
 /// True when `name` is a top-level field handled here.
 bool is_documented_field(std::string_view name);
