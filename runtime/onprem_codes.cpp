@@ -54,6 +54,13 @@ std::string_view error_title(int code) {
       return "Receiver incapable";
     case codes::account_locked:
       return "Account locked";
+    case codes::reengagement:
+      return "Message failed to send because more than 24 hours have passed "
+             "since the customer last replied to this number";
+    case codes::template_param_count:
+      return "Template Param Count Mismatch";
+    case codes::template_missing:
+      return "Template Missing";
     default:
       return "Generic error";
   }

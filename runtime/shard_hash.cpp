@@ -1,5 +1,7 @@
 #include "runtime/shard_hash.hpp"
 
+#include "runtime/cloud/cloud_user_id.hpp"
+
 namespace mc {
 
 std::string normalize_recipient(std::string_view recipient) {
@@ -23,8 +25,10 @@ uint64_t recipient_hash(std::string_view digits) {
 int32_t shard_of(std::string_view recipient, int32_t shards) {
   if (shards <= 1)
     return 0;
-  auto digits = normalize_recipient(recipient);
-  return static_cast<int32_t>(recipient_hash(digits)
+  // A BSUID is no phone number: its digits alone could be one.
+  auto key = is_bsuid(recipient) ? std::string{recipient}
+                                 : normalize_recipient(recipient);
+  return static_cast<int32_t>(recipient_hash(key)
                               % static_cast<uint64_t>(shards));
 }
 

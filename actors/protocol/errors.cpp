@@ -20,6 +20,8 @@ const char* to_string(mc_errc code) {
     case mc_errc::code_mismatch: return "code_mismatch";
     case mc_errc::not_primary: return "not_primary";
     case mc_errc::commit_unknown: return "commit_unknown";
+    case mc_errc::unsupported_message: return "unsupported_message";
+    case mc_errc::malformed_document: return "malformed_document";
   }
   return "unknown";
 }

@@ -47,6 +47,13 @@ enum class mc_errc : uint8_t {
   /// commit): the message may be stored. A retry with the same request
   /// (same idempotency key) is safe, the insert is idempotent on the id.
   commit_unknown,
+  /// A message the Cloud API translation cannot carry: a type or member
+  /// with no Cloud form (runtime/cloud/cloud_message_translator.hpp).
+  unsupported_message,
+  /// A document that is not what it should be: a stored payload that is
+  /// not a JSON object, or a body that is not a WhatsApp Business Account
+  /// webhook (runtime/cloud/cloud_webhook.hpp).
+  malformed_document,
 };
 
 /// The name of `code`, as the error renderer prints it.

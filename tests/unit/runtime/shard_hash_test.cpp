@@ -32,6 +32,26 @@ TEST_CASE("the shard hash is FNV-1a 64 and pinned by vectors") {
   }
 }
 
+TEST_CASE("a business-scoped user id is hashed as it is, pinned by vectors") {
+  // BSUIDs of the reference's examples (developers.facebook.com/
+  // documentation/business-messaging/whatsapp/business-scoped-user-ids).
+  // Computed independently (Python) from the FNV-1a definition.
+  CHECK(recipient_hash("US.13491208655302741918") == 0x263d78ecbf199176ull);
+  CHECK(recipient_hash("US.ENT.11815799212886844830")
+        == 0x80fb2efc6a8e6c99ull);
+  struct vec { const char* to; int32_t s2, s4, s8, s16, s32; };
+  for (auto v : {vec{"US.13491208655302741918", 0, 2, 6, 6, 22},
+                 vec{"US.ENT.11815799212886844830", 1, 1, 1, 9, 25}}) {
+    CHECK(shard_of(v.to, 2) == v.s2);
+    CHECK(shard_of(v.to, 4) == v.s4);
+    CHECK(shard_of(v.to, 8) == v.s8);
+    CHECK(shard_of(v.to, 16) == v.s16);
+    CHECK(shard_of(v.to, 32) == v.s32);
+  }
+  // Not reduced to its digits, which would be another key (shard 6 of 32).
+  CHECK(shard_of("13491208655302741918", 32) == 6);
+}
+
 TEST_CASE("formatting does not change the shard") {
   for (int32_t n : {1, 2, 4, 8, 16, 32})
     CHECK(shard_of("+1 631-555-0000", n) == shard_of("16315550000", n));
