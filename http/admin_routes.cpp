@@ -6,6 +6,7 @@
 #include "http/route.hpp"
 #include "http/settings_patch.hpp"
 #include "http/webapp_context.hpp"
+#include "runtime/store/cloud_store.hpp"
 #include "runtime/store/retention_store.hpp"
 #include "runtime/store/cluster_config.hpp"
 #include "runtime/store/master_lease.hpp"
@@ -55,13 +56,15 @@ void health(webapp_context& ctx, const httplib::Request&,
     shard_table table;
     std::string account;
     int64_t callbacks = 0;
+    std::map<std::string, std::string> cloud;
   };
   auto unhealthy = std::chrono::milliseconds{static_cast<int64_t>(
     ctx.settings->get().unhealthy_interval * 1000)};
   auto snap = ctx.db->with([&](pqxx::connection& c) {
     return snapshot{list_nodes(c, unhealthy), read_lease(c),
                     load_shard_table(c), load_account(c),
-                    callback_queue_depth(c, ctx.callback_queue_cap)};
+                    callback_queue_depth(c, ctx.callback_queue_cap),
+                    cloud_gateways(c)};
   });
   rapidjson::StringBuffer buf;
   rapidjson::Writer<rapidjson::StringBuffer> w{buf};
@@ -86,6 +89,10 @@ void health(webapp_context& ctx, const httplib::Request&,
     } else if (node_role == role::coreapp && alive && owned.empty()) {
       // A warm standby holds no upstream session.
       gateway = "disconnected";
+    } else if (auto g = snap.cloud.find(n.node_id);
+               node_role == role::coreapp && alive && g != snap.cloud.end()) {
+      // A relay to the Cloud API says why its sends stopped, if they did.
+      gateway = g->second;
     }
     auto key = n.host + ":" + n.node_id;
     w.Key(key.c_str());

@@ -15,6 +15,7 @@
 #include "runtime/settings_cache.hpp"
 #include "http/api_error.hpp"
 #include "http/auth.hpp"
+#include "http/cloud_webhook_intake.hpp"
 #include "http/login_throttle.hpp"
 #include "http/request_metrics.hpp"
 #include "runtime/db_pool.hpp"
@@ -51,6 +52,10 @@ struct webapp_context {
   /// Fronts whose X-Forwarded-For names the client (--trusted-proxy).
   std::vector<std::string> trusted_proxies;
 
+  /// Meta's webhook intake, when the cluster relays to the Cloud API
+  /// (--upstream cloud); null otherwise.
+  std::shared_ptr<cloud_webhook_intake> cloud;
+
   /// Revoked token ids, refreshed from the database.
   mutable std::mutex revoked_mtx;
   std::set<std::string> revoked;
@@ -77,5 +82,7 @@ void add_media_routes(httplib::Server& srv, webapp_context& ctx);
 void add_user_admin_routes(httplib::Server& srv, webapp_context& ctx);
 void add_account_settings_routes(httplib::Server& srv, webapp_context& ctx);
 void add_account_verify_route(httplib::Server& srv, webapp_context& ctx);
+/// Only when the cluster relays to the Cloud API (webapp_context::cloud).
+void add_cloud_webhook_routes(httplib::Server& srv, webapp_context& ctx);
 
 } // namespace mc::http

@@ -24,6 +24,7 @@ webapp_server::webapp_server(webapp_context& ctx) : ctx_(ctx) {
   ctx_.web_metrics = std::make_shared<request_metrics>();
   ctx_.web_metrics->install(srv_);
   add_media_routes(srv_, ctx_);
+  add_cloud_webhook_routes(srv_, ctx_);
   srv_.set_exception_handler([this](const httplib::Request& req,
                                     httplib::Response& res,
                                     std::exception_ptr ep) {

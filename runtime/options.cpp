@@ -1,5 +1,6 @@
 #include "runtime/options.hpp"
 
+#include <algorithm>
 #include <fstream>
 #include <functional>
 #include <map>
@@ -97,6 +98,21 @@ const std::map<std::string, setter>& setters() {
     {"tls-cert", [](options& o, const std::string& v) { o.tls_cert = v; return std::string{}; }},
     {"tls-key", [](options& o, const std::string& v) { o.tls_key = v; return std::string{}; }},
     {"tls-ca", [](options& o, const std::string& v) { o.tls_ca = v; return std::string{}; }},
+    {"upstream", [](options& o, const std::string& v) -> std::string {
+       if (v != "sim" && v != "cloud")
+         return "must be sim or cloud; got '" + v + "'";
+       o.upstream = v;
+       return {};
+     }},
+    {"cloud-url", [](options& o, const std::string& v) { o.cloud_url = v; return std::string{}; }},
+    {"cloud-api-version", [](options& o, const std::string& v) { o.cloud_api_version = v; return std::string{}; }},
+    {"cloud-phone-number-id", [](options& o, const std::string& v) { o.cloud_phone_number_id = v; return std::string{}; }},
+    {"cloud-token-file", [](options& o, const std::string& v) { o.cloud_token_file = v; return std::string{}; }},
+    {"cloud-app-secret-file", [](options& o, const std::string& v) { o.cloud_app_secret_file = v; return std::string{}; }},
+    {"cloud-verify-token", [](options& o, const std::string& v) { o.cloud_verify_token = v; return std::string{}; }},
+    {"cloud-ca-file", [](options& o, const std::string& v) { o.cloud_ca_file = v; return std::string{}; }},
+    {"cloud-mps", [](options& o, const std::string& v) { return set_int(o.cloud_mps, v, 1, 1000); }},
+    {"cloud-connections", [](options& o, const std::string& v) { return set_int(o.cloud_connections, v, 1, 256); }},
     {"sim-inbound-rate", [](options& o, const std::string& v) -> std::string {
        try {
          size_t p = 0;
@@ -115,7 +131,10 @@ const std::map<std::string, setter>& setters() {
 
 std::string apply(options& o, const std::string& key, const std::string& value) {
   auto& table = setters();
-  auto i = table.find(key);
+  // Config files may spell keys with underscores (cloud_url = ...).
+  std::string name = key;
+  std::replace(name.begin(), name.end(), '_', '-');
+  auto i = table.find(name);
   if (i == table.end())
     return "unknown option --" + key + " (see --help)";
   auto err = i->second(o, value);
@@ -188,7 +207,26 @@ Options (also as `key = value` lines in --config FILE; flags win):
   --tls-key FILE           its private key (PEM, mode 0600)
   --tls-ca FILE            the cluster CA; peers without a certificate it
                            signed are refused. Without the three: plain links
-  --config FILE            read options from FILE
+  --upstream sim|cloud     coreapp, webapp: the messaging servers are the
+                           upstream-sim role (default) or the WhatsApp Cloud
+                           API (README, "Relay to the Cloud API")
+  --cloud-url URL          coreapp: the Graph API (default
+                           https://graph.facebook.com)
+  --cloud-api-version V    coreapp: Graph API version (default v23.0)
+  --cloud-phone-number-id ID
+                           coreapp: the business phone number's id
+  --cloud-token-file FILE  coreapp: the access token, re-read when the file
+                           changes or on SIGHUP
+  --cloud-ca-file FILE     coreapp: CA bundle for a private --cloud-url
+  --cloud-mps N            coreapp: the number's throughput for the whole
+                           cluster, msg/s (default 80, at most 1000)
+  --cloud-connections N    coreapp: HTTPS connections to the Graph API per
+                           node (default 8)
+  --cloud-app-secret-file FILE
+                           webapp: the Meta app secret that signs webhooks
+  --cloud-verify-token T   webapp: the token of Meta's webhook verification
+  --config FILE            read options from FILE (key = value, keys as the
+                           flags without --; _ and - are the same)
   --help                   print this text
 )";
 }
@@ -263,6 +301,14 @@ parse_result parse_options(int argc, const char* const* argv) {
                    + int{!o.tls_ca.empty()};
   if (tls_given != 0 && tls_given != 3)
     return fail("--tls-cert, --tls-key and --tls-ca go together");
+  if (o.upstream == "cloud" && o.role == role::coreapp
+      && (o.cloud_phone_number_id.empty() || o.cloud_token_file.empty()))
+    return fail("--upstream cloud needs --cloud-phone-number-id and "
+                "--cloud-token-file on a coreapp");
+  if (o.upstream == "cloud" && o.role == role::webapp
+      && (o.cloud_app_secret_file.empty() || o.cloud_verify_token.empty()))
+    return fail("--upstream cloud needs --cloud-app-secret-file and "
+                "--cloud-verify-token on a webapp");
   if ((o.role == role::webapp) && o.http_port == 0)
     return fail("--http-port is required for a webapp");
   return {o, {}, 0};

@@ -81,6 +81,21 @@ struct options {
   /// client (for the per-address login throttle); --trusted-proxy, repeatable.
   std::vector<std::string> trusted_proxies;
 
+  /// Coreapps and webapps: "sim" (the upstream-sim role) or "cloud" (the
+  /// WhatsApp Cloud API, actors/cloud/).
+  std::string upstream = "sim";
+  /// Cloud API relay settings (--cloud-*).
+  std::string cloud_url = "https://graph.facebook.com";
+  std::string cloud_api_version = "v23.0";
+  std::string cloud_phone_number_id;
+  std::string cloud_token_file;
+  std::string cloud_app_secret_file;
+  std::string cloud_verify_token;
+  /// A CA bundle for a private Cloud endpoint (the local simulator).
+  std::string cloud_ca_file;
+  int cloud_mps = 80;
+  int cloud_connections = 8;
+
   /// True when the CAF links run over mutual TLS.
   bool tls() const { return !tls_cert.empty(); }
 };

@@ -330,6 +330,17 @@ coreapp_node_actor::behavior_type coreapp_node(self_ptr self,
         std::vector<std::string>& numbers) {
       return check_contacts(self, shard, epoch, std::move(numbers));
     },
+    [=](cloud_push_atom a, int32_t shard, std::vector<upstream_receipt>& rs,
+        std::vector<inbound_message>& ms) -> caf::result<caf::ok_atom> {
+      auto& st = self->state;
+      if (!st.cfg.cloud)
+        return make_error(mc_errc::upstream_refused,
+                          "this node does not relay to the Cloud API");
+      if (st.shards.count(shard) == 0)
+        return make_error(mc_errc::not_owner, "shard not served here");
+      auto cloud = caf::actor_cast<cloud_intake_actor>(st.cfg.upstream);
+      return self->delegate(cloud, a, shard, std::move(rs), std::move(ms));
+    },
     [=](status_atom) {
       std::vector<int32_t> shards;
       for (auto& [s, o] : self->state.shards)

@@ -14,6 +14,7 @@
 
 #include "actors/coreapp/coreapp_stats.hpp"
 #include "actors/coreapp/shard.hpp"
+#include "actors/protocol/cloud_intake.hpp"
 #include "actors/protocol/cluster.hpp"
 #include "actors/protocol/read.hpp"
 #include "actors/protocol/send.hpp"
@@ -39,7 +40,8 @@ using leave_atom = caf::atom_constant<caf::atom("leave")>;
 /// its local messages.
 using coreapp_node_actor = cluster_node_actor::extend_with<send_actor>::
   extend_with<read_actor>::extend_with<stats_actor>::
-  extend_with<contacts_actor>::extend_with<upstream_account_actor>::extend<
+  extend_with<contacts_actor>::extend_with<upstream_account_actor>::
+  extend_with<cloud_intake_actor>::extend<
   /// (upstream, handle): the node reconnected to the upstream; its shards'
   /// sessions log in again through the new handle.
   caf::reacts_to<upstream_atom, upstream_actor>,
@@ -52,6 +54,9 @@ struct coreapp_config {
   /// The node's database writers; shard s uses writers[s % size].
   std::vector<db_writer_actor> writers;
   upstream_actor upstream;
+  /// The upstream is this node's Cloud API driver (actors/cloud/), which
+  /// also takes the webhook intake's pushes.
+  bool cloud = false;
   std::shared_ptr<settings_cache> settings;
   shard_limits limits;
   /// Raised when the upstream connection drops (see coreapp_node_state).

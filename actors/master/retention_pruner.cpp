@@ -4,6 +4,7 @@
 
 #include "actors/lifecycle.hpp"
 #include "runtime/log.hpp"
+#include "runtime/store/cloud_store.hpp"
 #include "runtime/store/retention_store.hpp"
 
 namespace mc {
@@ -38,6 +39,12 @@ void prune(self_ptr self) {
     });
     auto messages = drain_batches(self, [&] {
       return prune_messages(conn, st.cfg.message_retention_s, st.cfg.batch);
+    });
+    // A wamid outlives its message by nothing: the next owner looks one up
+    // only for a message still pending.
+    messages += drain_batches(self, [&] {
+      return prune_cloud_messages(conn, st.cfg.message_retention_s,
+                                  st.cfg.batch);
     });
     if (callbacks > 0 || messages > 0)
       log_info(st.cfg.node_id, "pruned ", callbacks, " expired callbacks and ",

@@ -5,6 +5,7 @@
 #include <caf/io/middleman.hpp>
 #include <pqxx/pqxx>
 
+#include "actors/cloud/cloud_upstream.hpp"
 #include "actors/node_transport.hpp"
 #include "actors/coreapp/coreapp_node.hpp"
 #include "actors/coreapp/db_writer.hpp"
@@ -77,6 +78,24 @@ caf::actor connect_upstream(caf::actor_system& sys, const options& opts,
   return {};
 }
 
+/// The node's Cloud API driver (--upstream cloud).
+cloud_upstream_actor spawn_cloud(caf::actor_system& sys, const options& opts) {
+  cloud_settings cs;
+  cs.node_id = opts.node_id;
+  cs.url = opts.cloud_url;
+  cs.api_version = opts.cloud_api_version;
+  cs.phone_number_id = opts.cloud_phone_number_id;
+  cs.token_file = opts.cloud_token_file;
+  cs.ca_file = opts.cloud_ca_file;
+  cs.mps = opts.cloud_mps;
+  cs.connections = opts.cloud_connections;
+  auto ctx = std::make_shared<cloud_context>(cs, opts.db_uri);
+  log_info(opts.node_id, "relaying to the Cloud API at ", cs.url, "/",
+           cs.api_version, " for phone number id ", cs.phone_number_id,
+           ", ", cs.mps, " msg/s for the cluster");
+  return sys.spawn<caf::detached>(cloud_upstream, ctx);
+}
+
 } // namespace
 
 int run_coreapp(const options& opts) {
@@ -85,11 +104,15 @@ int run_coreapp(const options& opts) {
   node_config cfg{opts};
   caf::actor_system sys{cfg};
   db_pool db{opts.db_uri, 1};
-  auto upstream = connect_upstream(sys, opts, db);
+  bool cloud = opts.upstream == "cloud";
+  // The Cloud API driver lives in this process; the simulator is a peer.
+  auto upstream = cloud ? caf::actor_cast<caf::actor>(spawn_cloud(sys, opts))
+                        : connect_upstream(sys, opts, db);
   if (!upstream)
     return 0;
   coreapp_config cc;
   cc.node_id = opts.node_id;
+  cc.cloud = cloud;
   cc.upstream = caf::actor_cast<upstream_actor>(upstream);
   cc.settings = std::make_shared<settings_cache>();
   cc.upstream_lost = std::make_shared<std::atomic<bool>>(false);
@@ -169,7 +192,7 @@ int run_coreapp(const options& opts) {
   };
   auto reconnect = [&] {
     check_queue();
-    if (!cc.upstream_lost->exchange(false))
+    if (cloud || !cc.upstream_lost->exchange(false))
       return;
     auto fresh = connect_upstream(sys, opts, db);
     if (fresh)
@@ -197,6 +220,8 @@ int run_coreapp(const options& opts) {
   for (auto& w : cc.writers)
     caf::anon_send(w, stop_atom::value);
   caf::anon_send(cc.media, stop_atom::value);
+  if (cloud)
+    caf::anon_send_exit(upstream, caf::exit_reason::user_shutdown);
   sys.await_all_actors_done();
   log_info(opts.node_id, "coreapp stopped");
   return 0;

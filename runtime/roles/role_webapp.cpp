@@ -1,3 +1,4 @@
+#include <fstream>
 #include <thread>
 
 #include <caf/all.hpp>
@@ -24,6 +25,18 @@ namespace {
 /// How long a stopping webapp keeps serving with /healthz at 503: five
 /// health checks of the front (deploy/front-config: inter 200ms, fall 1).
 constexpr std::chrono::milliseconds webapp_drain_period{1000};
+
+/// A secret kept in a file (one line; a trailing newline is not part of
+/// it), or empty when the file cannot be read.
+std::string read_secret_file(const std::string& path) {
+  std::ifstream in{path};
+  std::string line;
+  if (!in || !std::getline(in, line))
+    return {};
+  while (!line.empty() && (line.back() == '\r' || line.back() == ' '))
+    line.pop_back();
+  return line;
+}
 
 void load_revoked(http::webapp_context& ctx) {
   auto ids = ctx.db->with(
@@ -56,6 +69,17 @@ int run_webapp(const options& opts) {
     return 0;
   });
   load_revoked(ctx);
+  if (opts.upstream == "cloud") {
+    auto secret = read_secret_file(opts.cloud_app_secret_file);
+    if (secret.empty()) {
+      log_error(opts.node_id, "cannot read the app secret from ",
+                opts.cloud_app_secret_file);
+      return 1;
+    }
+    ctx.cloud = std::make_shared<http::cloud_webhook_intake>(
+      std::move(secret), opts.cloud_verify_token);
+    log_info(opts.node_id, "taking Cloud API webhooks at /v1/cloud/webhook");
+  }
   for (int i = 0; i < 2; ++i)
     ctx.gateways.push_back(sys.spawn(lingering_send_gateway, opts.gateway_linger_us));
   // The primary master pushes the shard map to the route listener; it

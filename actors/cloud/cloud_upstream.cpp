@@ -1,0 +1,307 @@
+#include "actors/cloud/cloud_upstream.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <ctime>
+#include <functional>
+
+#include <caf/all.hpp>
+
+#include "actors/cloud/cloud_status_resolver.hpp"
+#include "actors/protocol/errors.hpp"
+#include "runtime/cloud/cloud_message_translator.hpp"
+#include "runtime/log.hpp"
+#include "runtime/onprem_codes.hpp"
+#include "runtime/store/cloud_store.hpp"
+
+namespace mc {
+
+namespace {
+
+using self_ptr = cloud_upstream_actor::stateful_pointer<cloud_upstream_state>;
+
+/// How often a session with work in progress checks that its shard did not
+/// move: a deposed owner stops calling the Cloud API within this bound.
+constexpr auto fence_period = std::chrono::milliseconds{250};
+
+/// How often the gateway status is looked at.
+constexpr auto gateway_period = std::chrono::seconds{1};
+
+const cloud_sender_actor& sender_for(self_ptr self, const std::string& key) {
+  auto& ss = self->state.senders;
+  return ss[std::hash<std::string>{}(key) % ss.size()];
+}
+
+/// The session of `shard` at `epoch`, or the error a caller gets.
+caf::expected<cloud_session*> session_at(self_ptr self, int32_t shard,
+                                         int64_t epoch) {
+  auto& st = self->state;
+  auto i = st.sessions.find(shard);
+  if (st.ctx->fenced(shard, epoch)
+      || (i != st.sessions.end() && i->second.epoch > epoch))
+    return make_error(mc_errc::upstream_fenced, "shard moved");
+  if (i == st.sessions.end() || i->second.epoch != epoch)
+    return make_error(mc_errc::upstream_refused, "no session");
+  return &i->second;
+}
+
+/// Whether the shard map still gives `shard` at `epoch`; records a fence
+/// and kicks the session's owner when not. Throws on a database error.
+bool check_fence(self_ptr self, int32_t shard, int64_t epoch) {
+  auto& st = self->state;
+  auto holds = st.ctx->db().with(
+    [&](pqxx::connection& c) { return cloud_fence_holds(c, shard, epoch); });
+  if (holds)
+    return true;
+  st.ctx->fence(shard, epoch);
+  auto i = st.sessions.find(shard);
+  if (i != st.sessions.end() && i->second.epoch == epoch) {
+    log_info("cloud", "shard ", shard, " moved from epoch ", epoch,
+             ": its sends stop");
+    self->send(i->second.owner, kicked_atom::value, shard, epoch);
+    st.sessions.erase(i);
+  }
+  return false;
+}
+
+void arm_fence_check(self_ptr self) {
+  auto& st = self->state;
+  if (st.fence_check_armed)
+    return;
+  st.fence_check_armed = true;
+  self->delayed_send(self, fence_period, caf::tick_atom::value);
+}
+
+/// A message the Cloud API refused for good ends in a failed status.
+void push_failed(self_ptr self, int32_t shard, int64_t epoch,
+                 const upstream_message& m, int32_t code, std::string title) {
+  auto& st = self->state;
+  auto i = st.sessions.find(shard);
+  if (i == st.sessions.end() || i->second.epoch != epoch)
+    return;
+  upstream_receipt r{m.id, m.recipient, "failed",
+                     static_cast<int64_t>(std::time(nullptr)), code,
+                     std::move(title)};
+  self->send(i->second.owner, receipt_atom::value, shard,
+             std::vector<upstream_receipt>{std::move(r)});
+}
+
+void on_outcome(self_ptr self, int32_t shard, int64_t epoch,
+                const upstream_message& m, cloud_outcome& o) {
+  auto& st = self->state;
+  switch (o.result) {
+    case cloud_result::sent:
+      st.batches.finish(m.id);
+      break;
+    case cloud_result::failed:
+      push_failed(self, shard, epoch, m, o.code, std::move(o.title));
+      st.batches.finish(m.id);
+      break;
+    case cloud_result::fenced:
+      st.batches.fail(m.id, make_error(mc_errc::upstream_fenced, "moved"));
+      break;
+  }
+}
+
+/// Hands the messages of a submit that are neither done nor in progress to
+/// their senders; returns the ids the submit waits for.
+std::vector<std::string>
+dispatch(self_ptr self, int32_t shard, int64_t epoch,
+         std::vector<upstream_message>& msgs,
+         const std::map<std::string, std::string>& recorded) {
+  auto& st = self->state;
+  std::vector<std::string> media_ids;
+  for (auto& m : msgs)
+    for (auto& id : cloud_message_translator::media_ids_of(m.payload))
+      media_ids.push_back(id);
+  auto media = st.ctx->db().with(
+    [&](pqxx::connection& c) { return cloud_media_of(c, media_ids); });
+  std::vector<std::string> pending;
+  for (auto& m : msgs) {
+    if (st.batches.done(m.id) || recorded.count(m.id) > 0)
+      continue;
+    pending.push_back(m.id);
+    if (st.batches.in_progress(m.id))
+      continue;
+    auto body = cloud_message_translator::translate(m.payload, m.recipient,
+                                                    media);
+    if (!body) {
+      // Nothing the Cloud API could take: fail it as it would.
+      push_failed(self, shard, epoch, m, codes::invalid_parameter,
+                  "the message cannot be expressed in the Cloud API: "
+                    + self->system().render(body.error()));
+      continue;
+    }
+    cloud_job job{shard, epoch, m.id, m.recipient, std::move(body->json)};
+    self->request(sender_for(self, m.recipient), caf::infinite,
+                  cloud_send_atom::value, std::move(job))
+      .then([=](cloud_outcome& o) { on_outcome(self, shard, epoch, m, o); },
+            [=](caf::error& err) {
+              self->state.batches.fail(m.id, err);
+            });
+  }
+  // Failed translations ended already.
+  for (auto& m : msgs)
+    if (!st.batches.in_progress(m.id) && !st.batches.done(m.id)
+        && recorded.count(m.id) == 0)
+      st.batches.finish(m.id);
+  return pending;
+}
+
+} // namespace
+
+cloud_upstream_actor::behavior_type cloud_upstream(
+  cloud_upstream_actor::stateful_pointer<cloud_upstream_state> self,
+  std::shared_ptr<cloud_context> ctx) {
+  auto& st = self->state;
+  st.ctx = ctx;
+  for (int i = 0; i < std::max(1, ctx->settings().connections); ++i)
+    st.senders.push_back(self->spawn<caf::detached + caf::linked>(
+      cloud_sender, ctx));
+  auto resolver = std::make_shared<cloud_status_resolver>(ctx);
+  self->send(self, caf::update_atom::value);
+  return {
+    [=](login_atom, const std::string& account, int32_t shard, int64_t epoch,
+        int32_t shards_total,
+        upstream_owner_actor& owner) -> caf::result<caf::ok_atom> {
+      auto& st = self->state;
+      try {
+        if (st.ctx->fenced(shard, epoch) || !check_fence(self, shard, epoch))
+          return make_error(mc_errc::upstream_fenced, "stale epoch");
+      } catch (const std::exception& e) {
+        return make_error(mc_errc::upstream_refused, e.what());
+      }
+      st.sessions[shard] = cloud_session{account, epoch, shards_total, owner};
+      st.ctx->pacer().share(static_cast<int>(st.sessions.size()),
+                            shards_total);
+      return caf::ok_atom::value;
+    },
+    [=](submit_atom, const std::string&, int32_t shard, int64_t epoch,
+        std::vector<upstream_message>& msgs)
+      -> caf::result<std::vector<std::string>> {
+      auto& st = self->state;
+      auto session = session_at(self, shard, epoch);
+      if (!session)
+        return session.error();
+      std::vector<std::string> ids;
+      ids.reserve(msgs.size());
+      for (auto& m : msgs)
+        ids.push_back(m.id);
+      auto promise = self->make_response_promise<std::vector<std::string>>();
+      try {
+        if (!check_fence(self, shard, epoch))
+          return make_error(mc_errc::upstream_fenced, "shard moved");
+        auto recorded = st.ctx->db().with(
+          [&](pqxx::connection& c) { return cloud_wamids_of(c, ids); });
+        auto pending = dispatch(self, shard, epoch, msgs, recorded);
+        st.batches.add(promise, std::move(ids), pending);
+      } catch (const std::exception& e) {
+        return make_error(mc_errc::upstream_refused, e.what());
+      }
+      arm_fence_check(self);
+      return promise;
+    },
+    [=](mark_read_atom, const std::string&, int32_t shard, int64_t epoch,
+        std::string& id, std::string& sender) -> caf::result<caf::ok_atom> {
+      auto session = session_at(self, shard, epoch);
+      if (!session)
+        return session.error();
+      auto& to = sender_for(self, sender);
+      return self->delegate(to, mark_read_atom::value, shard, epoch,
+                            std::move(id), std::move(sender));
+    },
+    [=](upload_media_atom a, std::string& account, std::string& id,
+        std::string& mime, std::string& sha, std::string& bytes) {
+      auto& to = sender_for(self, id);
+      return self->delegate(to, a, std::move(account), std::move(id),
+                            std::move(mime), std::move(sha), std::move(bytes));
+    },
+    [=](download_media_atom a, std::string& account, std::string& id) {
+      auto& to = sender_for(self, id);
+      return self->delegate(to, a, std::move(account), std::move(id));
+    },
+    [=](contacts_atom, const std::string&,
+        const std::vector<std::string>& numbers) {
+      // The Cloud API has no contacts check: every number is answered as
+      // On-Prem answered a WhatsApp user, its wa_id the digits.
+      contact_checks out;
+      for (auto& n : numbers)
+        out.push_back(contact_check{n, "valid", n});
+      return out;
+    },
+    [=](acct_reg_atom, const std::string&, const std::string&,
+        const std::string&,
+        const std::string&) -> caf::result<std::string, bool> {
+      return make_error(mc_errc::upstream_refused,
+                        "with the Cloud API, numbers are registered in "
+                        "Meta's WhatsApp Manager");
+    },
+    [=](acct_ver_atom, const std::string&, const std::string&,
+        const std::string&) -> caf::result<caf::ok_atom> {
+      return make_error(mc_errc::upstream_refused,
+                        "with the Cloud API, numbers are registered in "
+                        "Meta's WhatsApp Manager");
+    },
+    [=](cloud_push_atom, int32_t shard, std::vector<upstream_receipt>& rs,
+        std::vector<inbound_message>& ms) -> caf::result<caf::ok_atom> {
+      auto& st = self->state;
+      auto i = st.sessions.find(shard);
+      if (i == st.sessions.end())
+        return make_error(mc_errc::not_owner, "no session of this shard");
+      std::optional<std::vector<upstream_receipt>> receipts;
+      try {
+        receipts = resolver->resolve(rs);
+      } catch (const std::exception& e) {
+        return make_error(mc_errc::database, e.what());
+      }
+      if (!receipts)
+        return make_error(mc_errc::upstream_refused,
+                          "a status of a send not recorded yet");
+      auto& owner = i->second.owner;
+      if (!receipts->empty())
+        self->send(owner, receipt_atom::value, shard, std::move(*receipts));
+      if (!ms.empty())
+        self->send(owner, inbound_atom::value, shard, std::move(ms));
+      return caf::ok_atom::value;
+    },
+    [=](caf::tick_atom) {
+      auto& st = self->state;
+      st.fence_check_armed = false;
+      if (st.batches.pending() == 0)
+        return;
+      // Copied: a failed check erases its session.
+      std::vector<std::pair<int32_t, int64_t>> live;
+      for (auto& [shard, s] : st.sessions)
+        live.emplace_back(shard, s.epoch);
+      for (auto& [shard, epoch] : live) {
+        try {
+          check_fence(self, shard, epoch);
+        } catch (const std::exception& e) {
+          // The database is away: nothing new is recorded either, and the
+          // next owner cannot be activated without it.
+          log_error("cloud", "fence check failed: ", e.what());
+        }
+      }
+      arm_fence_check(self);
+    },
+    [=](caf::update_atom) {
+      auto& st = self->state;
+      self->delayed_send(self, gateway_period, caf::update_atom::value);
+      auto now = st.ctx->token().status();
+      if (now == st.gateway)
+        return;
+      try {
+        st.ctx->db().with([&](pqxx::connection& c) {
+          record_cloud_gateway(c, st.ctx->settings().node_id, now);
+          return 0;
+        });
+        log_info("cloud", "gateway status: ", now);
+        st.gateway = now;
+      } catch (const std::exception& e) {
+        log_error("cloud", "cannot record the gateway status: ", e.what());
+      }
+    },
+  };
+}
+
+} // namespace mc
