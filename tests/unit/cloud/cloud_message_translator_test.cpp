@@ -127,8 +127,8 @@ TEST_CASE("location, contacts and reaction are carried as they are") {
     R"("type":"HOME","wa_id":"16505551234"}]}]})"));
   CHECK(same_json(
     body_of(R"({"type":"reaction","reaction":{"message_id":)"
-            R"("wamid.HBgLMTY0NjcwNDM1OTUVAgASGBQzQTRCRDcwNzgzMTRCNTAwRTc0RAA=",)"
-            R"("emoji":"\uD83D\uDE00"}})"),
+            R"("wamid.HBgLMTY0NjcwNDM1OTUVAgASGBQzQTRCRDcwNzgzMTRCNTAwRTc0)"
+            R"(RAA=","emoji":"\uD83D\uDE00"}})"),
     R"({"messaging_product":"whatsapp","to":"16315551234","type":)"
     R"("reaction","reaction":{"message_id":)"
     R"("wamid.HBgLMTY0NjcwNDM1OTUVAgASGBQzQTRCRDcwNzgzMTRCNTAwRTc0RAA=",)"
@@ -185,7 +185,8 @@ TEST_CASE("an On-Prem template loses namespace and policy") {
     R"({"fallback_value":"February 25, 1977","day_of_week":5,"year":1977,)"
     R"("month":2,"day_of_month":25,"hour":15,"minute":33,"calendar":)"
     R"("GREGORIAN"}}]},{"type":"button","sub_type":"quick_reply","index":)"
-    R"(0,"parameters":[{"type":"payload","payload":"aGlzIHRoaXMgaXMgY29v"}]}]}})");
+    R"(0,"parameters":[{"type":"payload","payload":)"
+    R"("aGlzIHRoaXMgaXMgY29v"}]}]}})");
   CHECK(same_json(got,
     R"({"messaging_product":"whatsapp","to":"16315551234","type":)"
     R"("template","template":{"name":"sample_shipping_confirmation",)"

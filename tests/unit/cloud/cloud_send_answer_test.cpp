@@ -17,7 +17,8 @@ std::string error_body(int code, const std::string& message,
          + R"(","type":"OAuthException","code":)" + std::to_string(code)
          + R"(,"error_data":{"messaging_product":"whatsapp","details":")"
          + details
-         + R"("},"error_subcode":2494055,"fbtrace_id":"Az8or2yhqkZfEZ-_4Qn_Bam"}})";
+         + R"("},"error_subcode":2494055,"fbtrace_id":)"
+           R"("Az8or2yhqkZfEZ-_4Qn_Bam"}})";
 }
 
 } // namespace
@@ -30,7 +31,8 @@ TEST_CASE("a successful send gives the wamid") {
          R"("+16505551234","wa_id":"16505551234"}],"messages":[{"id":)"
          R"("wamid.HBgLMTY1MDUwNzY1MjAVAgARGBI5QTNDQTVCM0Q0Q0Q2RTY3RTcA"}]})");
   CHECK(a.kind == cloud_error_class::none);
-  CHECK(a.wamid == "wamid.HBgLMTY1MDUwNzY1MjAVAgARGBI5QTNDQTVCM0Q0Q0Q2RTY3RTcA");
+  CHECK(a.wamid
+        == "wamid.HBgLMTY1MDUwNzY1MjAVAgARGBI5QTNDQTVCM0Q0Q0Q2RTY3RTcA");
   CHECK(a.cloud_code == 0);
   CHECK(a.onprem_code == 0);
 }

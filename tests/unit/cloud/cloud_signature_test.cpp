@@ -10,7 +10,8 @@ using namespace mc;
 namespace {
 
 // Computed independently (Python hmac, hashlib.sha256).
-constexpr const char* body = R"({"object":"whatsapp_business_account","entry":[]})";
+constexpr const char* body
+  = R"({"object":"whatsapp_business_account","entry":[]})";
 constexpr const char* body_sig
   = "sha256=d3e4f9da0ce6c71ab3dba55929b8eeeee2455349e534924ead19f98d143e904f";
 

@@ -87,7 +87,8 @@ TEST_CASE("a text message with its sender's profile") {
   CHECK(in.from_user_id.empty());
   CHECK(in.phone_number_id == "106540352242922");
   CHECK(same_json(in.message.payload,
-                  R"({"type":"text","text":{"body":"this is a text message"}})"));
+                  R"({"type":"text","text":{"body":)"
+                  R"("this is a text message"}})"));
 }
 
 TEST_CASE("media messages keep id, mime_type, sha256, caption") {
@@ -257,7 +258,8 @@ TEST_CASE("sent, delivered and read statuses with conversation") {
     R"("timestamp":"1"}])"));
   REQUIRE(b.statuses.size() == 3); // "played" is not carried
   auto& s = b.statuses[0];
-  CHECK(s.wamid == "wamid.HBgLMTY1MDUwNzY1MjAVAgARGBI5QTNDQTVCM0Q0Q0Q2RTY3RTcA");
+  CHECK(s.wamid
+        == "wamid.HBgLMTY1MDUwNzY1MjAVAgARGBI5QTNDQTVCM0Q0Q0Q2RTY3RTcA");
   CHECK(s.status == "sent");
   CHECK(s.timestamp == 1750263773);
   CHECK(s.recipient == "16505551234");
