@@ -99,6 +99,8 @@ void write_status(json_writer& w, const stored_status& s) {
   }
   write_member(w, "id", s.id);
   write_member(w, "recipient_id", s.recipient);
+  if (auto uid = get_string(s.doc, "recipient_user_id"); uid && !uid->empty())
+    write_member(w, "recipient_user_id", *uid);
   write_member(w, "status", s.status);
   write_timestamp(w, "timestamp", s.ts);
   // Stored in their webhook shape already (status_event_json).
@@ -113,7 +115,7 @@ void write_status(json_writer& w, const stored_status& s) {
 /// A stored inbound message, read back; `message` is its message object.
 struct stored_message {
   rapidjson::Document doc;
-  std::string_view id, from, name;
+  std::string_view id, from, name, user_id;
   int64_t ts = 0;
   const rapidjson::Value* message = nullptr;
   /// A row stored before messages carried their object: a text body.
@@ -144,12 +146,16 @@ bool read_message(const std::string& json, stored_message& m) {
   }
   auto name = get_string(m.doc, "profile_name");
   m.name = name && !name->empty() ? *name : m.from;
+  if (auto uid = get_string(m.doc, "user_id"))
+    m.user_id = *uid;
   return true;
 }
 
 void write_message(json_writer& w, const stored_message& m) {
   w.StartObject();
   write_member(w, "from", m.from);
+  if (!m.user_id.empty())
+    write_member(w, "from_user_id", m.user_id);
   write_member(w, "id", m.id);
   write_timestamp(w, "timestamp", m.ts);
   if (!m.message) {
@@ -161,7 +167,8 @@ void write_message(json_writer& w, const stored_message& m) {
   } else {
     for (auto& member : m.message->GetObject()) {
       auto key = as_view(member.name);
-      if (key == "from" || key == "id" || key == "timestamp")
+      if (key == "from" || key == "id" || key == "timestamp"
+          || key == "from_user_id")
         continue;
       w.Key(member.name.GetString(), member.name.GetStringLength());
       member.value.Accept(w);
@@ -178,6 +185,8 @@ std::string status_event_json(const status_event& e) {
   w.StartObject();
   write_member(w, "id", e.id);
   write_member(w, "recipient_id", e.recipient_id);
+  if (!e.recipient_user_id.empty())
+    write_member(w, "recipient_user_id", e.recipient_user_id);
   write_member(w, "status", e.status);
   w.Key("timestamp");
   w.Int64(e.timestamp);
@@ -222,6 +231,8 @@ std::string inbound_event_json(const inbound_event& e) {
   w.Int64(e.timestamp);
   if (!e.profile_name.empty())
     write_member(w, "profile_name", e.profile_name);
+  if (!e.user_id.empty())
+    write_member(w, "user_id", e.user_id);
   // Checked first: a raw value goes into the stored JSON as it is.
   std::string_view payload = e.payload;
   if (!inbound_type(payload))
@@ -274,6 +285,8 @@ std::string webhook_body(const std::vector<std::string>& status_jsons,
         write_member(w, "name", m->name);
         w.EndObject();
         write_member(w, "wa_id", from);
+        if (!m->user_id.empty())
+          write_member(w, "user_id", m->user_id);
         w.EndObject();
       }
       w.EndArray();

@@ -24,6 +24,10 @@ struct status_event {
   /// When the conversation ends, unix seconds; the reference reports it
   /// with the sent status only (0 = left out).
   int64_t conversation_expiration = 0;
+  /// The recipient's business-scoped user id (BSUID) when the Cloud API
+  /// gave one; reported as "recipient_user_id", the Cloud name (empty =
+  /// left out, the On-Prem shape unchanged).
+  std::string recipient_user_id{};
 };
 
 /// A message received from a user.
@@ -37,6 +41,11 @@ struct inbound_event {
   int64_t timestamp = 0; ///< Unix seconds.
   /// The sender's profile name; the webhook uses `from` when empty.
   std::string profile_name{};
+  /// The sender's business-scoped user id (BSUID) when the Cloud API gave
+  /// one; reported as the message's "from_user_id" and its contact's
+  /// "user_id", the Cloud names (empty = left out, the On-Prem shape
+  /// unchanged).
+  std::string user_id{};
 };
 
 /// One JSON object per event, the form kept in the callbacks table (kind

@@ -34,9 +34,12 @@ constexpr int invalid_request = 1025;
 constexpr int receiver_incapable = 1026;
 constexpr int account_locked = 1031;   ///< Too many failed logins.
 /// Codes of a failed message status ("Error and Status Messages").
-constexpr int reengagement = 470;      ///< Over 24 hours since the user last wrote.
-constexpr int template_param_count = 2000; ///< Template parameter count mismatch.
-constexpr int template_missing = 2001; ///< No such template (name, language).
+/// Over 24 hours since the user last wrote (re-engagement).
+constexpr int reengagement = 470;
+/// The template's parameter count does not match.
+constexpr int template_param_count = 2000;
+/// No such template (name, language).
+constexpr int template_missing = 2001;
 } // namespace codes
 
 /// The On-Prem title of `code` ("Parameter value is not valid" for 1009);

@@ -289,3 +289,36 @@ TEST_CASE("stored events are valid JSON even with ill-formed text") {
   CHECK(str(doc["message"]["text"]["body"]) == "bad \xEF\xBF\xBD utf8");
   CHECK(doc["timestamp"].GetInt64() == 7);
 }
+
+TEST_CASE("a BSUID is reported under the Cloud names, and only when given") {
+  status_event s{"gBEGkYiEB1VXAglK1ZEqA1YKPrU", "16315551234", "read", 1};
+  inbound_event m{"wamid.A", "16315551234",
+                  R"({"type":"text","text":{"body":"hi"}})", 2, "Kerry"};
+  // Without one: the On-Prem shape, byte for byte.
+  auto plain_status = status_event_json(s);
+  auto plain_message = inbound_event_json(m);
+  CHECK(plain_status
+        == R"({"id":"gBEGkYiEB1VXAglK1ZEqA1YKPrU","recipient_id":)"
+           R"("16315551234","status":"read","timestamp":1})");
+  CHECK(webhook_body({plain_status}, {plain_message})
+        == R"({"statuses":[{"id":"gBEGkYiEB1VXAglK1ZEqA1YKPrU",)"
+           R"("recipient_id":"16315551234","status":"read","timestamp":"1"}],)"
+           R"("contacts":[{"profile":{"name":"Kerry"},"wa_id":"16315551234"}],)"
+           R"("messages":[{"from":"16315551234","id":"wamid.A","timestamp":)"
+           R"("2","type":"text","text":{"body":"hi"}}]})");
+  // With one (developers.facebook.com/documentation/business-messaging/
+  // whatsapp/business-scoped-user-ids: recipient_user_id, user_id,
+  // from_user_id).
+  s.recipient_user_id = "US.13491208655302741918";
+  m.user_id = "US.13491208655302741918";
+  auto body = parse(webhook_body({status_event_json(s)},
+                                 {inbound_event_json(m)}));
+  CHECK(str(body["statuses"][0]["recipient_user_id"])
+        == "US.13491208655302741918");
+  CHECK(str(body["statuses"][0]["recipient_id"]) == "16315551234");
+  CHECK(str(body["contacts"][0]["user_id"]) == "US.13491208655302741918");
+  CHECK(str(body["contacts"][0]["wa_id"]) == "16315551234");
+  CHECK(str(body["messages"][0]["from_user_id"])
+        == "US.13491208655302741918");
+  CHECK(str(body["messages"][0]["text"]["body"]) == "hi");
+}
