@@ -129,6 +129,7 @@ void add_cloud_media_routes(httplib::Server& srv, cloud_sim_parts& parts,
             auto m = parts.media->get(req.matches[1].str());
             if (!m) {
               res.status = 404;
+              res.set_content("Not Found", "text/plain");
               return;
             }
             parts.media->count_download();

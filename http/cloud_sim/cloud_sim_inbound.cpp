@@ -36,7 +36,8 @@ std::string sample_object(const std::string& type) {
     return R"({"latitude":37.483307,"longitude":-122.148981,)"
            R"("name":"Pablo Morales","address":"1 Hacker Way, Menlo Park"})";
   if (type == "interactive")
-    return R"({"type":"button_reply","button_reply":{"id":"yes","title":"Yes"}})";
+    return R"({"type":"button_reply",)"
+           R"("button_reply":{"id":"yes","title":"Yes"}})";
   if (type == "button")
     return R"({"payload":"track","text":"Track my order"})";
   if (type == "reaction")

@@ -180,7 +180,8 @@ void cloud_sim_query::install_routes() {
                                  req.get_param_value("recipient"));
     reply(res, cloud_messages_json(xs));
   });
-  svr.Get(R"(/messages/([^/]+))", [&parts](const httplib::Request& req,
+  // A wamid is base64 and may hold '/'.
+  svr.Get(R"(/messages/(.+))", [&parts](const httplib::Request& req,
                                            httplib::Response& res) {
     auto m = parts.ledger->find(req.matches[1].str());
     if (!m)

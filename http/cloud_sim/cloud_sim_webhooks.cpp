@@ -5,10 +5,7 @@
 #include <random>
 
 #include <httplib.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 
-#include "runtime/json_util.hpp"
 
 namespace mc {
 
@@ -62,7 +59,7 @@ std::string percent_encode(const std::string& text) {
 
 cloud_sim_webhooks::cloud_sim_webhooks(const cloud_sim_config& cfg,
                                        std::shared_ptr<cloud_sim_faults> faults)
-  : cfg_(cfg), faults_(std::move(faults)) {
+  : cfg_(cfg), faults_(std::move(faults)), envelope_(cfg) {
   auto [base, path] = split_url(cfg_.webhook_url);
   scheme_host_port_ = base;
   path_ = path;
@@ -127,7 +124,7 @@ void cloud_sim_webhooks::take_batch_locked() {
     batch.push_back(std::move(queue_.front()));
     queue_.pop_front();
   }
-  flight_body_ = envelope(batch);
+  flight_body_ = envelope_.body(batch);
   flight_events_ = batch.size();
   flight_attempt_ = 0;
   flight_batch_ = ++seq_;
@@ -158,7 +155,7 @@ void cloud_sim_webhooks::run() {
     if (!cli)
       cli = make_client(scheme_host_port_, cfg_.webhook_ca);
     httplib::Headers headers{
-      {"X-Hub-Signature-256", signature(cfg_.app_secret, body)}};
+      {"X-Hub-Signature-256", cloud_webhook_envelope::signature(cfg_.app_secret, body)}};
     auto res = cli->Post(path_.c_str(), headers, body, "application/json");
     int status = res ? res->status : 0;
     std::string error = res ? "" : httplib::to_string(res.error());
@@ -247,69 +244,6 @@ cloud_webhook_verification cloud_sim_webhooks::verify() {
   v.echo = res->body;
   v.ok = v.status == 200 && v.echo == v.challenge;
   return v;
-}
-
-std::string cloud_sim_webhooks::envelope(
-  const std::vector<cloud_webhook_event>& events) const {
-  rapidjson::StringBuffer buf;
-  json_writer w{buf};
-  auto raw = [&w](const std::string& json) {
-    w.RawValue(json.c_str(), json.size(), rapidjson::kObjectType);
-  };
-  w.StartObject();
-  write_member(w, "object", "whatsapp_business_account");
-  w.Key("entry");
-  w.StartArray();
-  w.StartObject();
-  write_member(w, "id", cfg_.waba_id);
-  w.Key("changes");
-  w.StartArray();
-  w.StartObject();
-  w.Key("value");
-  w.StartObject();
-  write_member(w, "messaging_product", "whatsapp");
-  w.Key("metadata");
-  w.StartObject();
-  write_member(w, "display_phone_number", cfg_.display_phone_number);
-  write_member(w, "phone_number_id", cfg_.phone_number_id);
-  w.EndObject();
-  bool messages = !events.empty() && events.front().is_message;
-  if (messages) {
-    w.Key("contacts");
-    w.StartArray();
-    for (auto& e : events)
-      raw(e.contact);
-    w.EndArray();
-  }
-  w.Key(messages ? "messages" : "statuses");
-  w.StartArray();
-  for (auto& e : events)
-    raw(e.object);
-  w.EndArray();
-  w.EndObject();
-  write_member(w, "field", "messages");
-  w.EndObject();
-  w.EndArray();
-  w.EndObject();
-  w.EndArray();
-  w.EndObject();
-  return {buf.GetString(), buf.GetSize()};
-}
-
-std::string cloud_sim_webhooks::signature(const std::string& secret,
-                                          const std::string& body) {
-  unsigned char mac[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
-       reinterpret_cast<const unsigned char*>(body.data()), body.size(), mac,
-       &len);
-  static const char hex[] = "0123456789abcdef";
-  std::string out = "sha256=";
-  for (unsigned int i = 0; i < len; ++i) {
-    out += hex[mac[i] >> 4];
-    out += hex[mac[i] & 15];
-  }
-  return out;
 }
 
 } // namespace mc

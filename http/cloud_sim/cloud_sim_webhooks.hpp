@@ -20,16 +20,9 @@
 
 #include "http/cloud_sim/cloud_sim_config.hpp"
 #include "http/cloud_sim/cloud_sim_faults.hpp"
+#include "http/cloud_sim/cloud_webhook_envelope.hpp"
 
 namespace mc {
-
-/// One webhook event: a status object, or a message object with its
-/// contacts[] entry (JSON texts).
-struct cloud_webhook_event {
-  bool is_message = false;
-  std::string object;
-  std::string contact;
-};
 
 /// An event and how long after submission it becomes due.
 using cloud_timed_event = std::pair<cloud_webhook_event, int>;
@@ -97,13 +90,6 @@ public:
   /// Drops every waiting event and the counts.
   void reset();
 
-  /// The envelope of `events` (all of one kind).
-  std::string envelope(const std::vector<cloud_webhook_event>& events) const;
-
-  /// "sha256=" and the hex HMAC-SHA256 of `body` under `secret`.
-  static std::string signature(const std::string& secret,
-                               const std::string& body);
-
 private:
   using clock = std::chrono::steady_clock;
 
@@ -122,6 +108,7 @@ private:
 
   cloud_sim_config cfg_;
   std::shared_ptr<cloud_sim_faults> faults_;
+  cloud_webhook_envelope envelope_;
   std::string scheme_host_port_;
   std::string path_;
 

@@ -181,7 +181,8 @@ TEST_CASE("cloud-sim: a send gets a wamid and sent, delivered and read "
 TEST_CASE("cloud-sim: a BSUID recipient is answered by user_id and its "
           "statuses name recipient_user_id") {
   webhook_receiver hook;
-  test_cloud_sim sim{"cs-bsuid", hook_flags(hook, {"--cloud-sim-read-ms", "0"})};
+  test_cloud_sim sim{"cs-bsuid",
+                     hook_flags(hook, {"--cloud-sim-read-ms", "0"})};
   REQUIRE_MESSAGE(sim.wait_ready(10s), sim.log());
   auto res = sim.send(R"({"messaging_product":"whatsapp",)"
                       R"("recipient":"US.13491208655302741918",)"
@@ -254,7 +255,8 @@ TEST_CASE("cloud-sim: a missing, wrong or expired token answers 401 with "
 TEST_CASE("cloud-sim: the body is checked as the reference does") {
   test_cloud_sim sim{"cs-validate"};
   REQUIRE_MESSAGE(sim.wait_ready(10s), sim.log());
-  auto res = sim.send(R"({"to":"16315550001","type":"text","text":{"body":"x"}})");
+  auto res = sim.send(
+    R"({"to":"16315550001","type":"text","text":{"body":"x"}})");
   CHECK(res->status == 400);
   CHECK(code_of(res) == 100); // messaging_product missing
   res = sim.send(R"({"messaging_product":"whatsapp","to":"16315550001",)"
@@ -604,7 +606,7 @@ TEST_CASE("cloud-sim: HTTPS with --tls-cert/--tls-key, and webhooks to an "
     cli.set_bearer_token_auth(sim.token().c_str());
     auto res = cli.Post(test_cloud_sim::messages_path().c_str(),
                         text_to("16315550001", "tls"), "application/json");
-    REQUIRE_MESSAGE(res, httplib::to_string(res.error()) + "\n" + sim.log());
+    REQUIRE_MESSAGE(res, (httplib::to_string(res.error()) + "\n" + sim.log()));
     CHECK(res->status == 200);
     CHECK_MESSAGE(eventually([&] { return posts.load() >= 1; }, 10s),
                   sim.log());
