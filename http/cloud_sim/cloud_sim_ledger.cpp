@@ -30,7 +30,7 @@ std::string cloud_sim_ledger::make_wamid(const std::string& recipient) {
   static const uint64_t salt = std::random_device{}();
   static std::atomic<uint64_t> counter{0};
   auto n = counter.fetch_add(1);
-  std::string raw = "\x15\x02\x00\x11\x18";
+  std::string raw{"\x15\x02\x00\x11\x18", 5};
   raw += recipient.substr(0, 24);
   raw += '\x15';
   char tail[40];

@@ -8,6 +8,10 @@ namespace {
 
 constexpr size_t prune_above = 100000;
 
+/// Refills in small steps add up with rounding errors: a token counts as
+/// whole a hair below 1.
+constexpr double whole = 1 - 1e-9;
+
 } // namespace
 
 cloud_sim_limits::cloud_sim_limits(int mps, int mps_burst, int pair_per_min,
@@ -30,14 +34,14 @@ cloud_limit_verdict cloud_sim_limits::admit(const std::string& recipient,
                                             clock::time_point now) {
   std::lock_guard<std::mutex> guard{mtx_};
   refill(number_, mps_, mps_burst_, now);
-  if (number_.tokens < 1)
+  if (number_.tokens < whole)
     return cloud_limit_verdict::throughput;
   auto [it, fresh] = pairs_.try_emplace(recipient);
   auto& pair = it->second;
   if (fresh)
     pair = bucket{pair_burst_, now};
   refill(pair, pair_per_s_, pair_burst_, now);
-  if (pair.tokens < 1)
+  if (pair.tokens < whole)
     return cloud_limit_verdict::pair;
   number_.tokens -= 1;
   pair.tokens -= 1;
@@ -49,7 +53,7 @@ cloud_limit_verdict cloud_sim_limits::admit(const std::string& recipient,
 void cloud_sim_limits::prune_locked(clock::time_point now) {
   for (auto i = pairs_.begin(); i != pairs_.end();) {
     refill(i->second, pair_per_s_, pair_burst_, now);
-    if (i->second.tokens >= pair_burst_)
+    if (i->second.tokens >= pair_burst_ - 1e-9)
       i = pairs_.erase(i);
     else
       ++i;
