@@ -15,12 +15,14 @@ const char* to_string(role r) {
     case role::coreapp: return "coreapp";
     case role::webapp: return "webapp";
     case role::upstream_sim: return "upstream-sim";
+    case role::cloud_sim: return "cloud-sim";
   }
   return "?";
 }
 
 std::optional<role> role_from_string(const std::string& text) {
-  for (auto r : {role::master, role::coreapp, role::webapp, role::upstream_sim})
+  for (auto r : {role::master, role::coreapp, role::webapp, role::upstream_sim,
+                 role::cloud_sim})
     if (text == to_string(r))
       return r;
   return std::nullopt;
@@ -44,6 +46,24 @@ std::string set_int(int& out, const std::string& v, long lo, long hi) {
   }
 }
 
+std::string set_rate(double& out, const std::string& v) {
+  try {
+    size_t p = 0;
+    double x = std::stod(v, &p);
+    if (p != v.size() || x < 0)
+      throw std::out_of_range("range");
+    out = x;
+    return {};
+  } catch (...) {
+    return "expects a non-negative number, got '" + v + "'";
+  }
+}
+
+std::string set_text(std::string& out, const std::string& v) {
+  out = v;
+  return {};
+}
+
 std::string set_port(uint16_t& out, const std::string& v) {
   int x = 0;
   auto err = set_int(x, v, 0, 65535);
@@ -58,7 +78,7 @@ const std::map<std::string, setter>& setters() {
      [](options& o, const std::string& v) -> std::string {
        auto r = role_from_string(v);
        if (!r)
-         return "must be one of master, coreapp, webapp, upstream-sim; got '" + v + "'";
+         return "must be one of master, coreapp, webapp, upstream-sim, cloud-sim; got '" + v + "'";
        o.role = *r;
        return {};
      }},
@@ -106,25 +126,36 @@ const std::map<std::string, setter>& setters() {
      }},
     {"cloud-url", [](options& o, const std::string& v) { o.cloud_url = v; return std::string{}; }},
     {"cloud-api-version", [](options& o, const std::string& v) { o.cloud_api_version = v; return std::string{}; }},
-    {"cloud-phone-number-id", [](options& o, const std::string& v) { o.cloud_phone_number_id = v; return std::string{}; }},
-    {"cloud-token-file", [](options& o, const std::string& v) { o.cloud_token_file = v; return std::string{}; }},
-    {"cloud-app-secret-file", [](options& o, const std::string& v) { o.cloud_app_secret_file = v; return std::string{}; }},
-    {"cloud-verify-token", [](options& o, const std::string& v) { o.cloud_verify_token = v; return std::string{}; }},
     {"cloud-ca-file", [](options& o, const std::string& v) { o.cloud_ca_file = v; return std::string{}; }},
-    {"cloud-mps", [](options& o, const std::string& v) { return set_int(o.cloud_mps, v, 1, 1000); }},
     {"cloud-connections", [](options& o, const std::string& v) { return set_int(o.cloud_connections, v, 1, 256); }},
-    {"sim-inbound-rate", [](options& o, const std::string& v) -> std::string {
-       try {
-         size_t p = 0;
-         double x = std::stod(v, &p);
-         if (p != v.size() || x < 0)
-           throw std::out_of_range("range");
-         o.sim_inbound_rate = x;
-         return {};
-       } catch (...) {
-         return "expects a non-negative number, got '" + v + "'";
-       }
+    {"sim-inbound-rate", [](options& o, const std::string& v) { return set_rate(o.sim_inbound_rate, v); }},
+    {"sim-query-port", [](options& o, const std::string& v) { return set_port(o.sim_query_port, v); }},
+    {"cloud-token-file", [](options& o, const std::string& v) { return set_text(o.cloud_token_file, v); }},
+    {"cloud-phone-number-id", [](options& o, const std::string& v) { return set_text(o.cloud_phone_number_id, v); }},
+    {"cloud-display-phone-number", [](options& o, const std::string& v) { return set_text(o.cloud_display_phone_number, v); }},
+    {"cloud-waba-id", [](options& o, const std::string& v) { return set_text(o.cloud_waba_id, v); }},
+    {"cloud-app-secret-file", [](options& o, const std::string& v) { return set_text(o.cloud_app_secret_file, v); }},
+    {"cloud-verify-token", [](options& o, const std::string& v) { return set_text(o.cloud_verify_token, v); }},
+    {"cloud-mps", [](options& o, const std::string& v) { return set_int(o.cloud_mps, v, 1, 1000000); }},
+    {"cloud-mps-burst", [](options& o, const std::string& v) { return set_int(o.cloud_mps_burst, v, 1, 1000000); }},
+    {"cloud-sim-pair-per-min", [](options& o, const std::string& v) { return set_int(o.cloud_pair_per_min, v, 1, 6000000); }},
+    {"cloud-sim-pair-burst", [](options& o, const std::string& v) { return set_int(o.cloud_pair_burst, v, 1, 1000000); }},
+    {"cloud-sim-delivered-ms", [](options& o, const std::string& v) { return set_int(o.cloud_delivered_ms, v, 0, 600000); }},
+    {"cloud-sim-read-ms", [](options& o, const std::string& v) { return set_int(o.cloud_read_ms, v, 0, 600000); }},
+    {"cloud-sim-webhook", [](options& o, const std::string& v) -> std::string {
+       if (v.rfind("http://", 0) != 0 && v.rfind("https://", 0) != 0)
+         return "must be an http:// or https:// URL, got '" + v + "'";
+       o.cloud_webhook = v;
+       return {};
      }},
+    {"cloud-sim-webhook-ca", [](options& o, const std::string& v) { return set_text(o.cloud_webhook_ca, v); }},
+    {"cloud-sim-webhook-batch", [](options& o, const std::string& v) { return set_int(o.cloud_webhook_batch, v, 1, 1000); }},
+    {"cloud-sim-webhook-retries", [](options& o, const std::string& v) { return set_int(o.cloud_webhook_retries, v, 1, 1000); }},
+    {"cloud-sim-webhook-backoff-ms", [](options& o, const std::string& v) { return set_int(o.cloud_webhook_backoff_ms, v, 1, 600000); }},
+    {"cloud-sim-webhook-queue", [](options& o, const std::string& v) { return set_int(o.cloud_webhook_queue, v, 3, 10000000); }},
+    {"cloud-sim-messages-cap", [](options& o, const std::string& v) { return set_int(o.cloud_messages_cap, v, 1, 10000000); }},
+    {"cloud-sim-inbound-rate", [](options& o, const std::string& v) { return set_rate(o.cloud_inbound_rate, v); }},
+    {"cloud-sim-users", [](options& o, const std::string& v) { return set_int(o.cloud_users, v, 1, 10000000); }},
   };
   return table;
 }
@@ -168,6 +199,11 @@ Roles:
                 only: a TEST TOOL whose query API (--http-port) injects
                 traffic and faults; it listens on loopback unless
                 --sim-query-bind says otherwise
+  cloud-sim     stand-in for the WhatsApp Cloud API (Meta's Graph API
+                servers), for local runs and tests only: a TEST TOOL. Its
+                Graph API is on --bind:--http-port (HTTPS with --tls-cert
+                and --tls-key), its query and fault API on
+                --sim-query-bind:--sim-query-port; needs no --db
 
 Options (also as `key = value` lines in --config FILE; flags win):
   --role ROLE              one of the roles above (required)
@@ -200,10 +236,46 @@ Options (also as `key = value` lines in --config FILE; flags win):
                            (default 127.0.0.1, whatever --bind says)
   --sim-inbound-rate X     upstream-sim: inbound messages per second (default 0)
   --sim-users N            upstream-sim: number of simulated users (default 100)
+  --sim-query-port N       cloud-sim: port of its query API (default 0: any)
+  --cloud-token-file FILE  coreapp: the access token it sends with;
+                           cloud-sim: the valid one (required); first line,
+                           re-read when the file changes
+  --cloud-phone-number-id ID  coreapp (required with --upstream cloud),
+                           cloud-sim: the business number's id (sim
+                           default 106540352242922; others answer 100)
+  --cloud-display-phone-number N  cloud-sim: its display number
+                           (default 15550783881)
+  --cloud-waba-id ID       cloud-sim: entry[].id of webhooks
+                           (default 102290129340398)
+  --cloud-app-secret-file FILE  webapp: checks, cloud-sim: signs the
+                           webhooks (X-Hub-Signature-256, the app secret)
+  --cloud-verify-token T   webapp, cloud-sim: hub.verify_token of Meta's
+                           webhook verification
+  --cloud-mps N            coreapp: the number's throughput for the whole
+                           cluster (at most 1000); cloud-sim: beyond it
+                           sends answer 130429 (msg/s, default 80)
+  --cloud-mps-burst N      cloud-sim: its token bucket size (default 20)
+  --cloud-sim-pair-per-min N  cloud-sim: messages per minute to one
+                           recipient before 131056 (default 10)
+  --cloud-sim-pair-burst N cloud-sim: its bucket size (default 45)
+  --cloud-sim-delivered-ms N  cloud-sim: delay of "delivered" (default 200)
+  --cloud-sim-read-ms N    cloud-sim: delay of "read", 0 = never (default 1000)
+  --cloud-sim-webhook URL  cloud-sim: where webhooks are posted (http/https)
+  --cloud-sim-webhook-ca FILE  cloud-sim: CA of the webhook's certificate
+  --cloud-sim-webhook-batch N  cloud-sim: events per POST (default 10)
+  --cloud-sim-webhook-retries N  cloud-sim: attempts per POST (default 8)
+  --cloud-sim-webhook-backoff-ms N  cloud-sim: first retry delay, doubling
+                           up to 10 s (default 200)
+  --cloud-sim-webhook-queue N  cloud-sim: events waiting before sends
+                           answer 503 (131016) (default 10000)
+  --cloud-sim-messages-cap N  cloud-sim: sent messages kept (default 100000)
+  --cloud-sim-inbound-rate X  cloud-sim: random inbound msg/s (default 0)
+  --cloud-sim-users N      cloud-sim: simulated users (default 100)
   --trusted-proxy ADDR     webapp: an HTTP front at ADDR names the client in
                            X-Forwarded-For (login throttle); repeatable
   --tls-cert FILE          mutual TLS between nodes: this node's certificate
-                           (PEM, signed by the cluster CA)
+                           (PEM, signed by the cluster CA); cloud-sim: the
+                           certificate of its HTTPS Graph API (with --tls-key)
   --tls-key FILE           its private key (PEM, mode 0600)
   --tls-ca FILE            the cluster CA; peers without a certificate it
                            signed are refused. Without the three: plain links
@@ -213,18 +285,9 @@ Options (also as `key = value` lines in --config FILE; flags win):
   --cloud-url URL          coreapp: the Graph API (default
                            https://graph.facebook.com)
   --cloud-api-version V    coreapp: Graph API version (default v23.0)
-  --cloud-phone-number-id ID
-                           coreapp: the business phone number's id
-  --cloud-token-file FILE  coreapp: the access token, re-read when the file
-                           changes or on SIGHUP
   --cloud-ca-file FILE     coreapp: CA bundle for a private --cloud-url
-  --cloud-mps N            coreapp: the number's throughput for the whole
-                           cluster, msg/s (default 80, at most 1000)
   --cloud-connections N    coreapp: HTTPS connections to the Graph API per
                            node (default 8)
-  --cloud-app-secret-file FILE
-                           webapp: the Meta app secret that signs webhooks
-  --cloud-verify-token T   webapp: the token of Meta's webhook verification
   --config FILE            read options from FILE (key = value, keys as the
                            flags without --; _ and - are the same)
   --help                   print this text
@@ -289,7 +352,8 @@ parse_result parse_options(int argc, const char* const* argv) {
     return fail("--role is required (see --help)");
   if (o.node_id.empty())
     return fail("--node-id is required (see --help)");
-  if (o.db_uri.empty())
+  // The Cloud API simulator holds everything in memory: no database.
+  if (o.db_uri.empty() && o.role != role::cloud_sim)
     return fail("--db is required (see --help)");
   if (o.advertise_host.empty())
     o.advertise_host = o.bind_host;
@@ -299,12 +363,23 @@ parse_result parse_options(int argc, const char* const* argv) {
     return fail("--lease-renew-ms must be at most half of --lease-ttl-ms");
   auto tls_given = int{!o.tls_cert.empty()} + int{!o.tls_key.empty()}
                    + int{!o.tls_ca.empty()};
-  if (tls_given != 0 && tls_given != 3)
+  if (o.role == role::cloud_sim) {
+    // Its HTTPS server needs a certificate and key, no CA.
+    if (o.tls_cert.empty() != o.tls_key.empty())
+      return fail("--tls-cert and --tls-key go together");
+    if (o.cloud_token_file.empty())
+      return fail("--cloud-token-file is required for cloud-sim");
+    if (!o.cloud_webhook.empty() && o.cloud_app_secret_file.empty())
+      return fail("--cloud-sim-webhook needs --cloud-app-secret-file");
+  } else if (tls_given != 0 && tls_given != 3) {
     return fail("--tls-cert, --tls-key and --tls-ca go together");
+  }
   if (o.upstream == "cloud" && o.role == role::coreapp
       && (o.cloud_phone_number_id.empty() || o.cloud_token_file.empty()))
     return fail("--upstream cloud needs --cloud-phone-number-id and "
                 "--cloud-token-file on a coreapp");
+  if (o.upstream == "cloud" && o.role == role::coreapp && o.cloud_mps > 1000)
+    return fail("--cloud-mps is at most 1000 (the Cloud API's highest tier)");
   if (o.upstream == "cloud" && o.role == role::webapp
       && (o.cloud_app_secret_file.empty() || o.cloud_verify_token.empty()))
     return fail("--upstream cloud needs --cloud-app-secret-file and "

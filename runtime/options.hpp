@@ -8,7 +8,7 @@
 namespace mc {
 
 /// The roles one `multiconnect` binary can play.
-enum class role { master, coreapp, webapp, upstream_sim };
+enum class role { master, coreapp, webapp, upstream_sim, cloud_sim };
 
 /// Returns the flag spelling of `r`, e.g. "upstream-sim"; it is also the
 /// text of `nodes.role`.
@@ -70,6 +70,31 @@ struct options {
   std::string sim_query_bind = "127.0.0.1";
   double sim_inbound_rate = 0;   ///< inbound messages per second, all users
   int sim_users = 100;           ///< simulated users sending inbound
+  /// Cloud API simulator knobs (role cloud-sim; see --help).
+  std::string cloud_token_file;
+  /// Empty: the simulator's own default; a coreapp must be given one.
+  std::string cloud_phone_number_id;
+  std::string cloud_display_phone_number = "15550783881";
+  std::string cloud_waba_id = "102290129340398";
+  std::string cloud_app_secret_file;
+  std::string cloud_verify_token;
+  int cloud_mps = 80;
+  int cloud_mps_burst = 20;
+  int cloud_pair_per_min = 10;
+  int cloud_pair_burst = 45;
+  int cloud_delivered_ms = 200;
+  int cloud_read_ms = 1000;
+  std::string cloud_webhook;
+  std::string cloud_webhook_ca;
+  int cloud_webhook_batch = 10;
+  int cloud_webhook_retries = 8;
+  int cloud_webhook_backoff_ms = 200;
+  int cloud_webhook_queue = 10000;
+  int cloud_messages_cap = 100000;
+  double cloud_inbound_rate = 0;
+  int cloud_users = 100;
+  /// Port of the cloud-sim's query API (its Graph API is on --http-port).
+  uint16_t sim_query_port = 0;
   /// Mutual TLS of the CAF links: this node's certificate chain and key
   /// (PEM) and the cluster CA that every peer's certificate must chain to.
   /// All three or none; none means plain links (a warning in the log).
@@ -85,15 +110,12 @@ struct options {
   /// WhatsApp Cloud API, actors/cloud/).
   std::string upstream = "sim";
   /// Cloud API relay settings (--cloud-*).
+  /// The token file, phone number id, app secret file, verify token and
+  /// --cloud-mps are the simulator's fields above, shared.
   std::string cloud_url = "https://graph.facebook.com";
   std::string cloud_api_version = "v23.0";
-  std::string cloud_phone_number_id;
-  std::string cloud_token_file;
-  std::string cloud_app_secret_file;
-  std::string cloud_verify_token;
   /// A CA bundle for a private Cloud endpoint (the local simulator).
   std::string cloud_ca_file;
-  int cloud_mps = 80;
   int cloud_connections = 8;
 
   /// True when the CAF links run over mutual TLS.

@@ -11,6 +11,15 @@ namespace mc {
 
 int run_node(const options& opts) {
   install_signal_handlers();
+  // The Cloud API simulator has no database, no cluster and no CAF links.
+  if (opts.role == role::cloud_sim) {
+    try {
+      return run_cloud_sim(opts);
+    } catch (const std::exception& e) {
+      std::cerr << "multiconnect: " << e.what() << std::endl;
+      return 1;
+    }
+  }
   if (auto err = check_database(opts.db_uri); !err.empty()) {
     std::cerr << "multiconnect: cannot reach the database: " << err
               << std::endl;
@@ -34,6 +43,8 @@ int run_node(const options& opts) {
         return run_webapp(opts);
       case role::upstream_sim:
         return run_upstream_sim(opts);
+      case role::cloud_sim:
+        return run_cloud_sim(opts);
     }
   } catch (const std::exception& e) {
     std::cerr << "multiconnect: " << e.what() << std::endl;

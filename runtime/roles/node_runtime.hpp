@@ -46,5 +46,6 @@ int run_master(const options& opts);
 int run_coreapp(const options& opts);
 int run_webapp(const options& opts);
 int run_upstream_sim(const options& opts);
+int run_cloud_sim(const options& opts);
 
 } // namespace mc

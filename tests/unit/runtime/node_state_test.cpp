@@ -23,11 +23,13 @@ TEST_CASE("every node state has one text form that reads back as itself") {
 }
 
 TEST_CASE("every role has one text form, the flag spelling, that reads back") {
-  for (auto r : {role::master, role::coreapp, role::webapp, role::upstream_sim}) {
+  for (auto r : {role::master, role::coreapp, role::webapp, role::upstream_sim,
+                 role::cloud_sim}) {
     auto back = role_from_string(to_string(r));
     REQUIRE(back);
     CHECK(*back == r);
   }
   CHECK(std::string{to_string(role::upstream_sim)} == "upstream-sim");
+  CHECK(std::string{to_string(role::cloud_sim)} == "cloud-sim");
   CHECK_FALSE(role_from_string("upstream_sim"));
 }

@@ -96,3 +96,34 @@ TEST_CASE("the simulator's query API stays on loopback unless asked, "
   auto help = parse({"--help"});
   CHECK(help.message.find("TEST TOOL") != std::string::npos);
 }
+
+TEST_CASE("cloud-sim needs no database but a token file, and its HTTPS "
+          "takes a certificate and key without a CA") {
+  auto r = parse({"--role", "cloud-sim", "--node-id", "c", "--http-port",
+                  "9290", "--sim-query-port", "9291", "--cloud-token-file",
+                  "/tmp/t", "--cloud-mps", "5", "--cloud-sim-pair-per-min",
+                  "3", "--tls-cert", "c.crt", "--tls-key", "c.key"});
+  REQUIRE_MESSAGE(r.opts, r.message);
+  CHECK(r.opts->db_uri.empty());
+  CHECK(r.opts->sim_query_port == 9291);
+  CHECK(r.opts->cloud_mps == 5);
+  CHECK(r.opts->cloud_pair_per_min == 3);
+  CHECK(r.opts->cloud_read_ms == 1000);
+  auto no_token = parse({"--role", "cloud-sim", "--node-id", "c"});
+  CHECK(no_token.exit_code == 2);
+  CHECK(no_token.message.find("--cloud-token-file") != std::string::npos);
+  auto unsigned_hook = parse({"--role", "cloud-sim", "--node-id", "c",
+                              "--cloud-token-file", "/tmp/t",
+                              "--cloud-sim-webhook", "http://127.0.0.1:1/h"});
+  CHECK(unsigned_hook.message.find("--cloud-app-secret-file")
+        != std::string::npos);
+  auto bad_url = parse({"--role", "cloud-sim", "--node-id", "c",
+                        "--cloud-token-file", "/tmp/t", "--cloud-sim-webhook",
+                        "ftp://x"});
+  CHECK(bad_url.exit_code == 2);
+  auto half_tls = parse({"--role", "cloud-sim", "--node-id", "c",
+                         "--cloud-token-file", "/tmp/t", "--tls-cert", "c"});
+  CHECK(half_tls.exit_code == 2);
+  // Other roles still need --db.
+  CHECK(parse({"--role", "master", "--node-id", "m"}).exit_code == 2);
+}
