@@ -63,9 +63,9 @@ struct rig {
     std::this_thread::sleep_for(1500ms); // settings reach the coreapps
   }
 
-  load_plan plan(std::chrono::milliseconds duration) const {
+  load_plan plan(std::chrono::milliseconds duration) {
     load_plan p;
-    p.api = {c.api("w1")};
+    p.api = {"http://" + c.api("w1")};
     p.token = token;
     p.rate = 150;
     p.duration = duration;

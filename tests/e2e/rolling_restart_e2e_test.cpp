@@ -80,7 +80,7 @@ TEST_CASE("rolling restart of every coreapp, master and webapp of a 4-shard "
   REQUIRE(patch->status == 200);
   std::this_thread::sleep_for(1500ms); // settings reach the coreapps
   load_plan plan;
-  plan.api = {"127.0.0.1:" + std::to_string(front.port())};
+  plan.api = {"http://127.0.0.1:" + std::to_string(front.port())};
   plan.token = token;
   plan.rate = 150;
   plan.duration = 40s;

@@ -29,12 +29,6 @@ std::string seven_digits(size_t n) {
   return buf;
 }
 
-/// host:port split for httplib.
-std::pair<std::string, int> split_host(const std::string& hp) {
-  auto colon = hp.rfind(':');
-  return {hp.substr(0, colon), std::stoi(hp.substr(colon + 1))};
-}
-
 /// The simulator's log: ids accepted and the epochs of each shard in
 /// acceptance order.
 struct sim_log {
@@ -150,8 +144,9 @@ void fault_load::join() {
 }
 
 void fault_load::send_loop(int thread_index) {
-  auto [host, port] = split_host(plan_.api[thread_index % plan_.api.size()]);
-  httplib::Client cli{host, port};
+  httplib::Client cli{plan_.api[thread_index % plan_.api.size()]};
+  if (!plan_.ca_file.empty())
+    cli.set_ca_cert_path(plan_.ca_file.c_str());
   cli.set_connection_timeout(std::chrono::seconds{2});
   cli.set_read_timeout(std::chrono::seconds{15});
   cli.set_keep_alive(true);

@@ -15,9 +15,12 @@ namespace mc::test {
 
 /// What a fault test sends and where.
 struct load_plan {
-  /// Webapps (or a front) as "host:port"; sender threads take them in
-  /// turn, so the load is spread over every one.
+  /// Webapps (or a front) as base URLs ("http://10.200.7.11:9091",
+  /// "https://127.0.0.1:9090"); sender threads take them in turn, so the
+  /// load is spread over every one.
   std::vector<std::string> api;
+  /// The CA of an https API ("" for plain http).
+  std::string ca_file;
   std::string token;
   /// Sends per second, paced, for `duration`.
   int rate = 150;
