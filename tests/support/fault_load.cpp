@@ -129,8 +129,12 @@ fault_load::~fault_load() {
 
 void fault_load::start() {
   start_ = clock_type::now();
+  running_ = plan_.threads;
   for (int t = 0; t < plan_.threads; ++t)
-    threads_.emplace_back([this, t] { send_loop(t); });
+    threads_.emplace_back([this, t] {
+      send_loop(t);
+      --running_;
+    });
   if (plan_.inbound_rate > 0)
     threads_.emplace_back([this] { inbound_loop(); });
 }
@@ -139,6 +143,14 @@ void fault_load::join() {
   if (joined_)
     return;
   joined_ = true;
+  auto cutoff = start_ + plan_.duration + std::chrono::seconds{20};
+  while (running_.load() > 0 && clock_type::now() < cutoff)
+    std::this_thread::sleep_for(std::chrono::milliseconds{20});
+  {
+    std::lock_guard<std::mutex> guard{mtx_};
+    for (auto* cli : clients_)
+      cli->stop();
+  }
   for (auto& t : threads_)
     t.join();
 }
@@ -150,6 +162,10 @@ void fault_load::send_loop(int thread_index) {
   cli.set_connection_timeout(std::chrono::seconds{2});
   cli.set_read_timeout(std::chrono::seconds{15});
   cli.set_keep_alive(true);
+  {
+    std::lock_guard<std::mutex> guard{mtx_};
+    clients_.push_back(&cli);
+  }
   httplib::Headers auth{{"Authorization", "Bearer " + plan_.token}};
   auto period = std::chrono::duration<double>(1.0 / plan_.rate);
   auto last_ok = clock_type::now();
@@ -178,6 +194,8 @@ void fault_load::send_loop(int thread_index) {
     max_latency_ms_ = std::max(max_latency_ms_, took);
     if (id.empty()) {
       ++refused_[res ? res->status : 0];
+      if (joined_)
+        break; // cut off by join()
       continue;
     }
     stall = std::max(stall, ms_since(last_ok));
@@ -186,6 +204,8 @@ void fault_load::send_loop(int thread_index) {
     ids_.push_back(id);
     ++accepted_;
   }
+  std::lock_guard<std::mutex> guard{mtx_};
+  clients_.erase(std::find(clients_.begin(), clients_.end(), &cli));
 }
 
 std::string fault_load::inbound_from(size_t n) const {

@@ -81,7 +81,10 @@ public:
   /// Starts the senders and the inbound injector.
   void start();
 
-  /// Waits until the plan's duration passed and every request returned.
+  /// Waits until the plan's duration passed and every request returned;
+  /// a request still without an answer 20 s after the duration is cut off
+  /// (counted as no answer, its time as its latency): a hang must not hang
+  /// the test.
   void join();
 
   /// After `join`: waits up to `settle` for every status and inbound
@@ -110,7 +113,9 @@ private:
   double max_latency_ms_ = 0;
   double longest_stall_ms_ = 0;
   std::vector<std::thread> threads_;
-  bool joined_ = false;
+  std::vector<httplib::Client*> clients_;
+  std::atomic<int> running_{0};
+  std::atomic<bool> joined_{false};
 };
 
 } // namespace mc::test

@@ -209,6 +209,8 @@ public:
     return dir_ + "/cluster.pgpass";
   }
 
+  uint16_t port() const { return port_; }
+
 private:
   std::string dir_;
   std::string host_;
@@ -231,6 +233,13 @@ child_process& netns_cluster::start(const std::string& role,
                                     const std::string& node_id,
                                     std::vector<std::string> extra) {
   auto addr = net_.add_host(node_id);
+  // A fresh link may take a moment to pass traffic: the node starts once
+  // its host reaches PostgreSQL (else it would give up at start-up).
+  auto probe = "ip netns exec " + net_.exec_prefix(node_id).back()
+               + " bash -c 'exec 3<>/dev/tcp/" + net_.root_db_addr() + "/"
+               + std::to_string(pg_->port()) + "'";
+  if (!eventually([&] { return run(probe); }, std::chrono::seconds{10}))
+    throw std::runtime_error("netns: " + node_id + " cannot reach PostgreSQL");
   extra.insert(extra.begin(), {"--bind", addr, "--advertise", addr});
   return cluster_->start_wrapped(net_.exec_prefix(node_id), role, node_id,
                                  std::move(extra));
