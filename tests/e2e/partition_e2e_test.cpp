@@ -176,7 +176,7 @@ TEST_CASE("partition: the primary master cut off from PostgreSQL for 5 s "
 }
 
 TEST_CASE("partition: a webapp cut off from one coreapp answers that shard's "
-          "sends with a clear error within the deadline; the other shard "
+          "sends with a clear error within the deadline, and the other shard "
           "keeps working") {
   if (skip_without_netns())
     return;
