@@ -36,7 +36,7 @@ std::string multiconnect_binary() {
 }
 
 child_process::child_process(std::vector<std::string> argv,
-                             const std::string& log_path)
+                             const std::string& log_path, bool append)
   : log_path_(log_path) {
   std::vector<char*> args;
   for (auto& a : argv)
@@ -46,7 +46,8 @@ child_process::child_process(std::vector<std::string> argv,
   if (pid_ < 0)
     throw std::runtime_error("fork failed");
   if (pid_ == 0) {
-    int fd = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    int flags = O_WRONLY | O_CREAT | (append ? O_APPEND : O_TRUNC);
+    int fd = ::open(log_path.c_str(), flags, 0644);
     if (fd >= 0) {
       ::dup2(fd, 1);
       ::dup2(fd, 2);

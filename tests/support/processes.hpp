@@ -18,8 +18,10 @@ std::string multiconnect_binary();
 /// never leaves a process behind.
 class child_process {
 public:
-  /// Starts `argv[0]` with `argv`; stdout and stderr go to `log_path`.
-  child_process(std::vector<std::string> argv, const std::string& log_path);
+  /// Starts `argv[0]` with `argv`; stdout and stderr go to `log_path`
+  /// (appended to with `append`, else truncated).
+  child_process(std::vector<std::string> argv, const std::string& log_path,
+                bool append = false);
   ~child_process();
   child_process(const child_process&) = delete;
   child_process& operator=(const child_process&) = delete;

@@ -14,6 +14,13 @@ test_cluster::test_cluster(const std::string& name) : db_(name) {
   dir_ = ::mkdtemp(tmpl);
 }
 
+test_cluster::test_cluster(const std::string& name,
+                           const std::string& pg_base)
+  : db_(name, pg_base) {
+  char tmpl[] = "/tmp/mc-e2e-XXXXXX";
+  dir_ = ::mkdtemp(tmpl);
+}
+
 test_cluster::~test_cluster() {
   nodes_.clear(); // SIGKILL and reap every node before the database goes
   if (std::getenv("MC_KEEP_LOGS") == nullptr)
@@ -37,8 +44,15 @@ void test_cluster::use_tls() {
 child_process& test_cluster::start(const std::string& role,
                                    const std::string& node_id,
                                    std::vector<std::string> extra) {
-  std::vector<std::string> argv{multiconnect_binary(), "--role", role,
-                                "--node-id", node_id, "--db", db_.uri()};
+  return start_wrapped({}, role, node_id, std::move(extra));
+}
+
+child_process& test_cluster::start_wrapped(
+  const std::vector<std::string>& wrapper, const std::string& role,
+  const std::string& node_id, std::vector<std::string> extra) {
+  std::vector<std::string> argv{wrapper};
+  argv.insert(argv.end(), {multiconnect_binary(), "--role", role,
+                           "--node-id", node_id, "--db", db_.uri()});
   if (!tls_dir_.empty()) {
     REQUIRE(issue_certs(tls_dir_, {node_id}));
     for (auto [flag, file] : {std::pair{"--tls-cert", ".crt"},
@@ -47,10 +61,36 @@ child_process& test_cluster::start(const std::string& role,
     argv.insert(argv.end(), {"--tls-ca", tls_dir_ + "/ca.crt"});
   }
   argv.insert(argv.end(), extra.begin(), extra.end());
-  auto p = std::make_unique<child_process>(argv, dir_ + "/" + node_id + ".log");
+  argv_[node_id] = argv;
+  return restart(node_id);
+}
+
+child_process& test_cluster::restart(const std::string& node_id) {
+  nodes_.erase(node_id);
+  // Appended, so a restarted node's log keeps what it wrote before.
+  auto log = dir_ + "/" + node_id + ".log";
+  auto p = std::make_unique<child_process>(argv_.at(node_id), log, true);
   auto& ref = *p;
   nodes_[node_id] = std::move(p);
   return ref;
+}
+
+bool test_cluster::set_initial_shards(int shards,
+                                      std::chrono::milliseconds timeout) {
+  if (!wait([&] {
+        return !query("SELECT to_regclass('public.cluster_status')").empty();
+      }, timeout))
+    return false;
+  try {
+    pqxx::connection c{db_.uri()};
+    pqxx::work tx{c};
+    auto set = tx.exec_params1("SELECT mc_set_initial_shards($1)", shards)[0]
+                 .as<bool>();
+    tx.commit();
+    return set;
+  } catch (const std::exception&) {
+    return false;
+  }
 }
 
 child_process& test_cluster::start_sim(std::vector<std::string> extra) {
@@ -108,8 +148,8 @@ std::string test_cluster::logs() const {
   return out;
 }
 
-std::string admin_token(uint16_t http_port) {
-  httplib::Client cli{"127.0.0.1", http_port};
+std::string admin_token(uint16_t http_port, const std::string& host) {
+  httplib::Client cli{host, http_port};
   cli.set_basic_auth("admin", "secret");
   auto res = cli.Post("/v1/users/login", R"({"new_password":"Secr3t!pass"})",
                       "application/json");
@@ -123,11 +163,12 @@ std::string admin_token(uint16_t http_port) {
 }
 
 std::string wait_for_admin_token(uint16_t http_port,
-                                 std::chrono::milliseconds timeout) {
+                                 std::chrono::milliseconds timeout,
+                                 const std::string& host) {
   std::string token;
   eventually(
     [&] {
-      token = admin_token(http_port);
+      token = admin_token(http_port, host);
       return !token.empty();
     },
     timeout);

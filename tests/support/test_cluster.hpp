@@ -17,6 +17,8 @@ namespace mc::test {
 class test_cluster {
 public:
   explicit test_cluster(const std::string& name);
+  /// The same with its database on the PostgreSQL at `pg_base`.
+  test_cluster(const std::string& name, const std::string& pg_base);
   ~test_cluster();
 
   /// Turns on mutual TLS for the nodes started from now on: a private CA
@@ -29,6 +31,23 @@ public:
   /// Starts a node; `extra` flags are appended. Returns the process.
   child_process& start(const std::string& role, const std::string& node_id,
                        std::vector<std::string> extra = {});
+
+  /// Starts a node as `start` does, its command line prefixed with
+  /// `wrapper` (e.g. {"ip", "netns", "exec", "ns1"}: a node on its own
+  /// host).
+  child_process& start_wrapped(const std::vector<std::string>& wrapper,
+                               const std::string& role,
+                               const std::string& node_id,
+                               std::vector<std::string> extra = {});
+
+  /// Starts `node_id` again with the command line it was last started
+  /// with (a restart after a stop; the old process is reaped first).
+  child_process& restart(const std::string& node_id);
+
+  /// Sets the shard count of a fresh cluster once the primary master made
+  /// the schema (mc_set_initial_shards, as deploy/up does), before any
+  /// coreapp starts. False if the schema does not appear within `timeout`.
+  bool set_initial_shards(int shards, std::chrono::milliseconds timeout);
 
   /// Starts the upstream simulator with a query port (see sim_http_port).
   child_process& start_sim(std::vector<std::string> extra = {});
@@ -74,6 +93,7 @@ private:
   uint16_t sim_http_port_ = 0;
   std::string tls_dir_;
   std::map<std::string, std::unique_ptr<child_process>> nodes_;
+  std::map<std::string, std::vector<std::string>> argv_;
 };
 
 /// Runs deploy/ca: creates the CA in `dir` if missing and a certificate
@@ -82,11 +102,13 @@ bool issue_certs(const std::string& dir, const std::vector<std::string>& names,
                  const std::string& extra = "");
 
 /// A bearer token for the admin of a fresh cluster (runs the first-login
-/// password change).
-std::string admin_token(uint16_t http_port);
+/// password change) at the webapp on `host` (default loopback).
+std::string admin_token(uint16_t http_port,
+                        const std::string& host = "127.0.0.1");
 
 /// Retries admin_token until the webapp answers; "" after `timeout`.
 std::string wait_for_admin_token(uint16_t http_port,
-                                 std::chrono::milliseconds timeout);
+                                 std::chrono::milliseconds timeout,
+                                 const std::string& host = "127.0.0.1");
 
 } // namespace mc::test

@@ -18,12 +18,16 @@ std::string test_pg_base() {
   return base;
 }
 
-scratch_db::scratch_db(const std::string& hint) {
+scratch_db::scratch_db(const std::string& hint)
+  : scratch_db(hint, test_pg_base()) {
+}
+
+scratch_db::scratch_db(const std::string& hint, const std::string& base)
+  : base_(base) {
   static std::atomic<int> counter{0};
   std::random_device rd;
   name_ = "mc_" + hint + "_" + std::to_string(getpid()) + "_"
           + std::to_string(counter++) + "_" + std::to_string(rd() % 100000);
-  auto base = test_pg_base();
   pqxx::connection c{base + "/postgres"};
   pqxx::nontransaction tx{c};
   tx.exec("CREATE DATABASE " + tx.quote_name(name_));
@@ -32,7 +36,7 @@ scratch_db::scratch_db(const std::string& hint) {
 
 scratch_db::~scratch_db() {
   try {
-    pqxx::connection c{test_pg_base() + "/postgres"};
+    pqxx::connection c{base_ + "/postgres"};
     pqxx::nontransaction tx{c};
     tx.exec("DROP DATABASE IF EXISTS " + tx.quote_name(name_)
             + " WITH (FORCE)");

@@ -15,6 +15,8 @@ std::string test_pg_base();
 class scratch_db {
 public:
   explicit scratch_db(const std::string& hint = "t");
+  /// The same on the PostgreSQL at `base` (e.g. one of the test's own).
+  scratch_db(const std::string& hint, const std::string& base);
   ~scratch_db();
   scratch_db(const scratch_db&) = delete;
   scratch_db& operator=(const scratch_db&) = delete;
@@ -25,6 +27,7 @@ public:
 
 private:
   std::string name_;
+  std::string base_;
   std::string uri_;
 };
 

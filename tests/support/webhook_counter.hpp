@@ -1,8 +1,10 @@
 #pragma once
 
-/// A webhook receiver on loopback for end-to-end tests: records every
-/// status ("id:status") and inbound message ("from:body") it is posted,
-/// and counts how often each was posted (duplicates are at least once's).
+/// A webhook receiver on loopback (or on `host`, e.g. the root side of a
+/// test's bridge) for end-to-end tests: records every status ("id:status")
+/// and inbound message ("from:body" for text, "in:id" for other types) it
+/// is posted, and counts how often each was posted (duplicates are at
+/// least once's).
 
 #include <map>
 #include <mutex>
@@ -17,13 +19,14 @@ namespace mc::test {
 
 class webhook_counter {
 public:
-  webhook_counter() {
+  explicit webhook_counter(const std::string& host = "127.0.0.1")
+    : host_(host) {
     srv_.Post("/hook", [this](const httplib::Request& req,
                               httplib::Response& res) {
       record(req.body);
       res.status = 200;
     });
-    port_ = srv_.bind_to_any_port("127.0.0.1");
+    port_ = srv_.bind_to_any_port(host_.c_str());
     thread_ = std::thread{[this] { srv_.listen_after_bind(); }};
     while (!srv_.is_running())
       std::this_thread::sleep_for(std::chrono::milliseconds{1});
@@ -37,13 +40,19 @@ public:
   int port() const { return port_; }
 
   std::string url() const {
-    return "http://127.0.0.1:" + std::to_string(port_) + "/hook";
+    return "http://" + host_ + ":" + std::to_string(port_) + "/hook";
   }
 
   /// True once `event` ("id:status") was posted at least once.
   bool has(const std::string& event) {
     std::lock_guard<std::mutex> guard{mtx_};
     return seen_.count(event) > 0;
+  }
+
+  /// Distinct events posted.
+  size_t events() {
+    std::lock_guard<std::mutex> guard{mtx_};
+    return seen_.size();
   }
 
   /// Events posted more than once.
@@ -67,11 +76,16 @@ private:
         ++seen_[std::string{s["id"].GetString()} + ":"
                 + s["status"].GetString()];
     if (doc.HasMember("messages") && doc["messages"].IsArray())
-      for (auto& m : doc["messages"].GetArray())
-        ++seen_[std::string{m["from"].GetString()} + ":"
-                + m["text"]["body"].GetString()];
+      for (auto& m : doc["messages"].GetArray()) {
+        if (m.HasMember("text") && m["text"].HasMember("body"))
+          ++seen_[std::string{m["from"].GetString()} + ":"
+                  + m["text"]["body"].GetString()];
+        else if (m.HasMember("id") && m["id"].IsString())
+          ++seen_[std::string{"in:"} + m["id"].GetString()];
+      }
   }
 
+  std::string host_;
   httplib::Server srv_;
   std::thread thread_;
   std::mutex mtx_;
