@@ -8,6 +8,7 @@
 
 #include "http/base64.hpp"
 #include "http/messages/message_checker.hpp"
+#include "runtime/cloud/cloud_user_id.hpp"
 #include "http/messages/message_document.hpp"
 #include "http/messages/message_types.hpp"
 
@@ -23,10 +24,14 @@ api_error missing(std::string details) {
   return make_api_error(codes::missing_parameter, std::move(details));
 }
 
-/// Validates the recipient and returns its digits, or the error.
+/// Validates the recipient and returns its digits, or the error. A
+/// business-scoped user id (a Cloud API user who may hide the number) is
+/// taken as it is: the shard function hashes it as given.
 std::variant<std::string, api_error> parse_to(const rapidjson::Value& v) {
   if (!v.IsString())
     return invalid(std::string{"to must be a string, got "} + json_kind(v));
+  if (is_bsuid(as_view(v)))
+    return std::string{as_view(v)};
   std::string digits;
   for (char c : as_view(v)) {
     if (c >= '0' && c <= '9') {

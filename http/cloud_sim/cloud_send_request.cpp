@@ -132,22 +132,6 @@ std::string compact_without_envelope(const rapidjson::Document& doc) {
 
 } // namespace
 
-bool is_bsuid(std::string_view text) {
-  if (text.size() < 4 || text.size() > 160)
-    return false;
-  if (!std::isupper(static_cast<unsigned char>(text[0]))
-      || !std::isupper(static_cast<unsigned char>(text[1])) || text[2] != '.')
-    return false;
-  auto rest = text.substr(3);
-  if (rest.rfind("ENT.", 0) == 0)
-    rest.remove_prefix(4);
-  if (rest.empty())
-    return false;
-  for (auto c : rest)
-    if (!std::isalnum(static_cast<unsigned char>(c)))
-      return false;
-  return true;
-}
 
 cloud_send_parse parse_cloud_send(std::string_view body) {
   using err = cloud_graph_error;

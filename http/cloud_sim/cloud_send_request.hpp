@@ -9,6 +9,7 @@
 #include <variant>
 
 #include "http/cloud_sim/cloud_graph_error.hpp"
+#include "runtime/cloud/cloud_user_id.hpp"
 
 namespace mc {
 
@@ -40,10 +41,5 @@ using cloud_send_parse =
 
 /// Parses and checks `body`.
 cloud_send_parse parse_cloud_send(std::string_view body);
-
-/// Whether `text` has the documented BSUID form: a two-letter country
-/// code, optionally ".ENT" (a parent BSUID), a dot and an alphanumeric id
-/// ("US.13491208655302741918").
-bool is_bsuid(std::string_view text);
 
 } // namespace mc

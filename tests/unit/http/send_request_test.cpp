@@ -104,6 +104,15 @@ TEST_CASE("recipient rules") {
   CHECK(passes(R"({"to":"7","text":{"body":"x"}})").to == "7");
 }
 
+TEST_CASE("a business-scoped user id is a recipient as it is") {
+  CHECK(passes(R"({"to":"US.13491208655302741918","text":{"body":"x"}})").to
+        == "US.13491208655302741918");
+  // Not a BSUID (lower-case country): the digit rule applies and refuses it.
+  check_error(R"({"to":"us.1349","text":{"body":"hi"}})", 1009,
+              "to may contain only digits, spaces, '+', '-', '(' and ')': "
+              "'us.1349'");
+}
+
 TEST_CASE("only the reference's types, to individuals, are supported") {
   check_error(R"({"to":"1","type":"carousel","carousel":{}})", 1009,
               "type 'carousel' is not supported");
