@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <string>
 #include <vector>
@@ -97,8 +98,12 @@ struct shard_state {
   shard_config cfg;
   upstream_session_actor session;
   shard_events events;
-  /// Inbound batches waiting for their media (see shard_inbound).
+  /// Inbound batches waiting for their media (see shard_inbound), and the
+  /// answers to their pushes, in the same order.
   inbound_media_gate inbound_media;
+  std::deque<caf::typed_response_promise<caf::ok_atom>> inbound_acks;
+  /// A write of sent statuses is in flight (shard_callbacks).
+  bool sent_writing = false;
   send_queue sends;
   /// Drains waiting for the commit in flight.
   std::vector<caf::typed_response_promise<caf::ok_atom>> drained;
