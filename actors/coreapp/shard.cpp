@@ -303,8 +303,11 @@ behavior_type phase(self_ptr self, Send send, Drain drain, Handoff handoff,
         self->delayed_send(self, sent_flush_period, sent_atom::value);
     },
     [=](sent_atom) {
-      self->state.events.flush_sent();
+      // The statuses reach the writer ahead of the marks: a crash between
+      // the two leaves the messages unmarked, and the next owner's resend
+      // (acked again by id) makes their sent statuses again.
       shard_write_sent(self);
+      self->state.events.flush_sent();
     },
     [=](upstream_atom, upstream_actor& upstream) {
       // Kept for the shard's own requests (read receipts) too.

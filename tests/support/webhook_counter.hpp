@@ -1,8 +1,9 @@
 #pragma once
 
 /// A webhook receiver on loopback for end-to-end tests: records every
-/// status ("id:status") and inbound message ("from:body") it is posted,
-/// and counts how often each was posted (duplicates are at least once's).
+/// status ("id:status") and inbound message ("from:body" for text, and
+/// "message:id" for every type) it is posted, and counts how often each
+/// was posted (duplicates are at least once's).
 
 #include <map>
 #include <mutex>
@@ -46,6 +47,17 @@ public:
     return seen_.count(event) > 0;
   }
 
+  /// How many distinct events start with `prefix`.
+  size_t count_prefix(const std::string& prefix) {
+    std::lock_guard<std::mutex> guard{mtx_};
+    size_t n = 0;
+    for (auto i = seen_.lower_bound(prefix);
+         i != seen_.end() && i->first.compare(0, prefix.size(), prefix) == 0;
+         ++i)
+      ++n;
+    return n;
+  }
+
   /// Events posted more than once.
   size_t duplicates() {
     std::lock_guard<std::mutex> guard{mtx_};
@@ -67,9 +79,13 @@ private:
         ++seen_[std::string{s["id"].GetString()} + ":"
                 + s["status"].GetString()];
     if (doc.HasMember("messages") && doc["messages"].IsArray())
-      for (auto& m : doc["messages"].GetArray())
-        ++seen_[std::string{m["from"].GetString()} + ":"
-                + m["text"]["body"].GetString()];
+      for (auto& m : doc["messages"].GetArray()) {
+        if (m.HasMember("id") && m["id"].IsString())
+          ++seen_[std::string{"message:"} + m["id"].GetString()];
+        if (m.HasMember("text") && m["text"].IsObject())
+          ++seen_[std::string{m["from"].GetString()} + ":"
+                  + m["text"]["body"].GetString()];
+      }
   }
 
   httplib::Server srv_;
