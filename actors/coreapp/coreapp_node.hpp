@@ -17,6 +17,7 @@
 #include "actors/protocol/cluster.hpp"
 #include "actors/protocol/read.hpp"
 #include "actors/protocol/send.hpp"
+#include "actors/protocol/settings_push.hpp"
 #include "actors/protocol/stats.hpp"
 #include "actors/protocol/upstream_contacts.hpp"
 #include "actors/protocol/upstream.hpp"
@@ -39,7 +40,8 @@ using leave_atom = caf::atom_constant<caf::atom("leave")>;
 /// its local messages.
 using coreapp_node_actor = cluster_node_actor::extend_with<send_actor>::
   extend_with<read_actor>::extend_with<stats_actor>::
-  extend_with<contacts_actor>::extend_with<upstream_account_actor>::extend<
+  extend_with<contacts_actor>::extend_with<upstream_account_actor>::
+  extend_with<settings_push_actor>::extend<
   /// (upstream, handle): the node reconnected to the upstream; its shards'
   /// sessions log in again through the new handle.
   caf::reacts_to<upstream_atom, upstream_actor>,
