@@ -1,5 +1,8 @@
 #include "http/settings_pusher.hpp"
 
+#include <algorithm>
+#include <vector>
+
 #include <caf/all.hpp>
 
 #include "actors/protocol/settings_push.hpp"
@@ -12,7 +15,17 @@ size_t push_settings(webapp_context& ctx, const std::string& json,
                      std::chrono::milliseconds deadline) {
   if (!ctx.sys || !ctx.routes)
     return 0;
-  auto nodes = ctx.routes->nodes();
+  // The owners' node actors, each once. A held shard (moving) is skipped
+  // rather than waited for: its next owner polls the settings.
+  std::vector<caf::actor> nodes;
+  for (int32_t s = 0; s < ctx.routes->shards(); ++s) {
+    if (ctx.routes->held(s))
+      continue;
+    auto r = ctx.routes->route(s);
+    if (r && r->node
+        && std::find(nodes.begin(), nodes.end(), r->node) == nodes.end())
+      nodes.push_back(r->node);
+  }
   if (nodes.empty())
     return 0;
   caf::scoped_actor self{*ctx.sys};

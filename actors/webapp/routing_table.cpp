@@ -1,7 +1,5 @@
 #include "actors/webapp/routing_table.hpp"
 
-#include <algorithm>
-
 #include <caf/send.hpp>
 
 namespace mc {
@@ -32,15 +30,6 @@ bool routing_table::held(int32_t shard) const {
   std::lock_guard<std::mutex> guard{mtx_};
   return held_.count(shard) > 0
          && std::chrono::steady_clock::now() < hold_until_;
-}
-
-std::vector<caf::actor> routing_table::nodes() const {
-  std::lock_guard<std::mutex> guard{mtx_};
-  std::vector<caf::actor> out;
-  for (auto& r : routes_)
-    if (r.node && std::find(out.begin(), out.end(), r.node) == out.end())
-      out.push_back(r.node);
-  return out;
 }
 
 void routing_table::install(int32_t shards, std::vector<shard_route> routes,

@@ -44,9 +44,6 @@ public:
   /// stale and the answer is nullopt.
   std::optional<shard_route> route(int32_t shard) const;
 
-  /// The coreapp node actors of the current routes, each once.
-  std::vector<caf::actor> nodes() const;
-
   /// True while sends for `shard` are held (for monitoring and tests).
   bool held(int32_t shard) const;
 
