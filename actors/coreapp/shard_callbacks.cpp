@@ -33,6 +33,7 @@ caf::error write_error(caf::error err) {
 /// Answers one push once all of its writes committed, or at the first
 /// failure.
 struct ack_join {
+  self_ptr self;
   ack_promise ack;
   int waiting;
   bool answered = false;
@@ -40,6 +41,7 @@ struct ack_join {
   void done() {
     if (!answered && --waiting == 0) {
       answered = true;
+      --self->state.push_writes;
       ack.deliver(caf::ok_atom::value);
     }
   }
@@ -48,6 +50,7 @@ struct ack_join {
     if (answered)
       return;
     answered = true;
+    --self->state.push_writes;
     ack.deliver(write_error(std::move(err)));
   }
 };
@@ -70,6 +73,15 @@ void write_callbacks(self_ptr self, callback_batch xs,
 
 } // namespace
 
+caf::error shard_push_refusal(self_ptr self, int32_t shard, int64_t epoch) {
+  auto& st = self->state;
+  if (!shard_owns(self, shard, epoch))
+    return shard_not_owner(self, shard, epoch);
+  if (st.push_writes >= st.cfg.limits.max_push_writes)
+    return make_error(mc_errc::overloaded, "callback writes backlogged");
+  return caf::none;
+}
+
 bool shard_owns(self_ptr self, int32_t shard, int64_t epoch) {
   auto& cfg = self->state.cfg;
   return shard == cfg.shard && epoch == cfg.epoch;
@@ -87,13 +99,14 @@ caf::error shard_not_owner(self_ptr self, int32_t shard, int64_t epoch) {
 caf::result<caf::ok_atom>
 shard_receipts(self_ptr self, int32_t shard, int64_t epoch,
                const std::vector<upstream_receipt>& xs) {
-  if (!shard_owns(self, shard, epoch))
-    return shard_not_owner(self, shard, epoch);
+  if (auto err = shard_push_refusal(self, shard, epoch))
+    return err;
   auto batch = self->state.events.receipts(xs);
   if (batch.empty())
     return caf::ok_atom::value; // nothing wanted: nothing to keep
+  ++self->state.push_writes;
   auto join = std::make_shared<ack_join>(
-    ack_join{self->make_response_promise<caf::ok_atom>(), 1});
+    ack_join{self, self->make_response_promise<caf::ok_atom>(), 1});
   write_callbacks(self, std::move(batch), join);
   return join->ack;
 }
@@ -102,11 +115,12 @@ void shard_write_inbound(self_ptr self, const std::vector<inbound_message>& xs,
                          ack_promise ack) {
   auto& st = self->state;
   auto w = st.events.inbound(xs);
+  auto join = std::make_shared<ack_join>(ack_join{self, std::move(ack), 2});
   if (w.ids.empty()) {
-    ack.deliver(caf::ok_atom::value);
+    join->waiting = 1;
+    join->done();
     return;
   }
-  auto join = std::make_shared<ack_join>(ack_join{std::move(ack), 2});
   // Sent before the callbacks: the writer's mailbox keeps the order, so
   // the sender is on record before the webhook can tell anyone the id.
   self

@@ -25,12 +25,19 @@ shard_receipts(shard_actor::stateful_pointer<shard_state> self, int32_t shard,
 bool shard_owns(shard_actor::stateful_pointer<shard_state> self,
                 int32_t shard, int64_t epoch);
 
+/// Why a push for (shard, epoch) is refused now (not the owner, or too
+/// many pushes being written), or none. Every push taken counts in
+/// `push_writes` until answered.
+caf::error shard_push_refusal(shard_actor::stateful_pointer<shard_state> self,
+                              int32_t shard, int64_t epoch);
+
 /// The refusal of a push this shard does not own.
 caf::error shard_not_owner(shard_actor::stateful_pointer<shard_state> self,
                            int32_t shard, int64_t epoch);
 
 /// Writes an inbound batch (senders, then callbacks) and answers `ack` once
-/// both committed, or with the first error.
+/// both committed, or with the first error; the push was counted in
+/// `push_writes` when it was taken.
 void shard_write_inbound(shard_actor::stateful_pointer<shard_state> self,
                          const std::vector<inbound_message>& xs,
                          caf::typed_response_promise<caf::ok_atom> ack);

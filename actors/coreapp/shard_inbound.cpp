@@ -31,9 +31,10 @@ void pass_on(self_ptr self,
 caf::result<caf::ok_atom> shard_inbound(self_ptr self, int32_t shard,
                                         int64_t epoch,
                                         std::vector<inbound_message> xs) {
-  if (!shard_owns(self, shard, epoch))
-    return shard_not_owner(self, shard, epoch);
+  if (auto err = shard_push_refusal(self, shard, epoch))
+    return err;
   auto& st = self->state;
+  ++st.push_writes;
   auto rp = self->make_response_promise<caf::ok_atom>();
   std::vector<std::string> ids;
   if (st.cfg.media && st.cfg.upstream)

@@ -122,7 +122,9 @@ void push_to_session(sim_ptr self, uint64_t no) {
   if (p->attempts > 0)
     st.ledger->count_redelivered(p->size());
   st.unacked.sent(no, epoch);
-  auto timeout = st.unacked.timeout();
+  // A push that timed out waits longer the next time: a slow owner is not
+  // flooded with the same batches again.
+  auto timeout = st.unacked.timeout() * std::min(p->attempts, 4);
   auto on_ok = [self, no, k, epoch](caf::ok_atom) {
     on_push_answer(self, no, k, epoch, caf::none);
   };

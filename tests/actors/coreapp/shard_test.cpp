@@ -1055,8 +1055,8 @@ caf::behavior pusher(caf::stateful_actor<pusher_state>* self,
 struct push_fixture : fixture {
   caf::actor push;
 
-  void start_pushing() {
-    start();
+  void start_pushing(shard_limits limits = {}) {
+    start(limits);
     push = sys.spawn(pusher, shard);
     consume_messages();
   }
@@ -1166,4 +1166,24 @@ TEST_CASE_FIXTURE(push_fixture,
   advance_time(500ms); // retried
   consume_messages();
   CHECK(w().callback_keys == strings{"status:a:sent"});
+}
+
+TEST_CASE_FIXTURE(push_fixture, "pushes beyond the writes under way are "
+                                "refused as overloaded, not queued") {
+  w().hold_callbacks = true;
+  shard_limits limits;
+  limits.max_push_writes = 2;
+  start_pushing(limits);
+  receipt("a");
+  receipt("b");
+  receipt("c");
+  REQUIRE(w().held_callbacks.size() == 2);
+  REQUIRE(p().errors.size() == 1);
+  CHECK(is(p().errors[0], mc_errc::overloaded));
+  caf::anon_send(writer, release_atom::value, callback_atom::value, true);
+  consume_messages();
+  CHECK(p().oks == 1);
+  receipt("c"); // pushed again: room for it now
+  CHECK(w().held_callbacks.size() == 2);
+  CHECK(p().errors.size() == 1);
 }
