@@ -15,6 +15,7 @@
 #include "http/password_hash.hpp"
 #include "http/route.hpp"
 #include "http/settings_patch.hpp"
+#include "http/settings_pusher.hpp"
 #include "http/webapp_context.hpp"
 #include "runtime/log.hpp"
 #include "runtime/store/account_store.hpp"
@@ -32,6 +33,8 @@ void reset_settings(webapp_context& ctx, const httplib::Request&,
     });
   });
   ctx.settings->set(*defaults);
+  push_settings(ctx, settings_to_stored_json(*defaults),
+                std::chrono::seconds{2});
   log_info(ctx.node_id, "application settings reset to their defaults");
   reply_json(res, 200, ok_json());
 }

@@ -5,6 +5,7 @@
 #include "http/metrics_format.hpp"
 #include "http/route.hpp"
 #include "http/settings_patch.hpp"
+#include "http/settings_pusher.hpp"
 #include "http/webapp_context.hpp"
 #include "runtime/store/cloud_store.hpp"
 #include "runtime/store/retention_store.hpp"
@@ -44,6 +45,10 @@ void patch_settings(webapp_context& ctx, const httplib::Request& req,
     return;
   }
   ctx.settings->set(*updated);
+  // In force on every coreapp before the answer (within the deadline; a
+  // node the push misses reads it by its poll within a second).
+  push_settings(ctx, settings_to_stored_json(*updated),
+                std::chrono::seconds{2});
   reply_json(res, 200, settings_response_json(*updated));
 }
 

@@ -90,6 +90,14 @@ std::string stats_json(const sim_stats& s) {
   w.Uint64(s.receipts);
   w.Key("inbound");
   w.Uint64(s.inbound);
+  w.Key("redelivered");
+  w.Uint64(s.redelivered);
+  w.Key("unacked");
+  w.Uint64(s.unacked);
+  w.Key("push_dropped");
+  w.Uint64(s.push_dropped);
+  w.Key("inbound_paused");
+  w.Uint64(s.inbound_paused);
   w.Key("sessions");
   w.StartArray();
   for (auto& x : s.sessions) {

@@ -9,6 +9,7 @@
 
 #include "actors/cloud/cloud_status_resolver.hpp"
 #include "actors/protocol/errors.hpp"
+#include "actors/protocol/timeouts.hpp"
 #include "runtime/cloud/cloud_message_translator.hpp"
 #include "runtime/log.hpp"
 #include "runtime/onprem_codes.hpp"
@@ -72,18 +73,26 @@ void arm_fence_check(self_ptr self) {
   self->delayed_send(self, fence_period, caf::tick_atom::value);
 }
 
-/// A message the Cloud API refused for good ends in a failed status.
+/// A message the Cloud API refused for good ends in a failed status; it
+/// counts as done once the shard persisted that status (otherwise its
+/// submit fails, and the resubmit tries it again).
 void push_failed(self_ptr self, int32_t shard, int64_t epoch,
                  const upstream_message& m, int32_t code, std::string title) {
   auto& st = self->state;
   auto i = st.sessions.find(shard);
-  if (i == st.sessions.end() || i->second.epoch != epoch)
+  if (i == st.sessions.end() || i->second.epoch != epoch) {
+    st.batches.fail(m.id, make_error(mc_errc::upstream_fenced, "moved"));
     return;
+  }
   upstream_receipt r{m.id, m.recipient, "failed",
                      static_cast<int64_t>(std::time(nullptr)), code,
                      std::move(title)};
-  self->send(i->second.owner, receipt_atom::value, shard,
-             std::vector<upstream_receipt>{std::move(r)});
+  auto id = m.id;
+  self
+    ->request(i->second.owner, timeouts::upstream_request, receipt_atom::value,
+              shard, epoch, std::vector<upstream_receipt>{std::move(r)})
+    .then([=](caf::ok_atom) { self->state.batches.finish(id); },
+          [=](caf::error& err) { self->state.batches.fail(id, err); });
 }
 
 void on_outcome(self_ptr self, int32_t shard, int64_t epoch,
@@ -95,7 +104,6 @@ void on_outcome(self_ptr self, int32_t shard, int64_t epoch,
       break;
     case cloud_result::failed:
       push_failed(self, shard, epoch, m, o.code, std::move(o.title));
-      st.batches.finish(m.id);
       break;
     case cloud_result::fenced:
       st.batches.fail(m.id, make_error(mc_errc::upstream_fenced, "moved"));
@@ -103,9 +111,17 @@ void on_outcome(self_ptr self, int32_t shard, int64_t epoch,
   }
 }
 
+/// What a submit waits for: the ids in progress, and the messages of them
+/// that cannot be translated (to be failed once the batch is added).
+struct dispatched {
+  std::vector<std::string> pending;
+  /// Each with why it cannot be translated.
+  std::vector<std::pair<upstream_message, std::string>> untranslatable;
+};
+
 /// Hands the messages of a submit that are neither done nor in progress to
-/// their senders; returns the ids the submit waits for.
-std::vector<std::string>
+/// their senders.
+dispatched
 dispatch(self_ptr self, int32_t shard, int64_t epoch,
          std::vector<upstream_message>& msgs,
          const std::map<std::string, std::string>& recorded) {
@@ -117,6 +133,7 @@ dispatch(self_ptr self, int32_t shard, int64_t epoch,
   auto media = st.ctx->db().with(
     [&](pqxx::connection& c) { return cloud_media_of(c, media_ids); });
   std::vector<std::string> pending;
+  std::vector<std::pair<upstream_message, std::string>> untranslatable;
   for (auto& m : msgs) {
     if (st.batches.done(m.id) || recorded.count(m.id) > 0)
       continue;
@@ -126,10 +143,9 @@ dispatch(self_ptr self, int32_t shard, int64_t epoch,
     auto body = cloud_message_translator::translate(m.payload, m.recipient,
                                                     media);
     if (!body) {
-      // Nothing the Cloud API could take: fail it as it would.
-      push_failed(self, shard, epoch, m, codes::invalid_parameter,
-                  "the message cannot be expressed in the Cloud API: "
-                    + self->system().render(body.error()));
+      // Nothing the Cloud API could take: fail it as it would, once the
+      // batch waits for it (below).
+      untranslatable.emplace_back(m, self->system().render(body.error()));
       continue;
     }
     cloud_job job{shard, epoch, m.id, m.recipient, std::move(body->json)};
@@ -140,12 +156,7 @@ dispatch(self_ptr self, int32_t shard, int64_t epoch,
               self->state.batches.fail(m.id, err);
             });
   }
-  // Failed translations ended already.
-  for (auto& m : msgs)
-    if (!st.batches.in_progress(m.id) && !st.batches.done(m.id)
-        && recorded.count(m.id) == 0)
-      st.batches.finish(m.id);
-  return pending;
+  return {pending, untranslatable};
 }
 
 } // namespace
@@ -193,8 +204,12 @@ cloud_upstream_actor::behavior_type cloud_upstream(
           return make_error(mc_errc::upstream_fenced, "shard moved");
         auto recorded = st.ctx->db().with(
           [&](pqxx::connection& c) { return cloud_wamids_of(c, ids); });
-        auto pending = dispatch(self, shard, epoch, msgs, recorded);
-        st.batches.add(promise, std::move(ids), pending);
+        auto d = dispatch(self, shard, epoch, msgs, recorded);
+        st.batches.add(promise, std::move(ids), d.pending);
+        for (auto& [m, why] : d.untranslatable)
+          push_failed(self, shard, epoch, m, codes::invalid_parameter,
+                      "the message cannot be expressed in the Cloud API: "
+                        + why);
       } catch (const std::exception& e) {
         return make_error(mc_errc::upstream_refused, e.what());
       }
@@ -257,12 +272,35 @@ cloud_upstream_actor::behavior_type cloud_upstream(
       if (!receipts)
         return make_error(mc_errc::upstream_refused,
                           "a status of a send not recorded yet");
-      auto& owner = i->second.owner;
-      if (!receipts->empty())
-        self->send(owner, receipt_atom::value, shard, std::move(*receipts));
-      if (!ms.empty())
-        self->send(owner, inbound_atom::value, shard, std::move(ms));
-      return caf::ok_atom::value;
+      // Answered once the shard persisted both parts (acknowledged pushes).
+      auto promise = self->make_response_promise<caf::ok_atom>();
+      auto owner = i->second.owner;
+      auto epoch = i->second.epoch;
+      auto left = std::make_shared<int>(2);
+      auto part_done = [=](caf::error err) {
+        if (*left <= 0)
+          return;
+        if (err) {
+          *left = 0;
+          promise.deliver(std::move(err));
+        } else if (--*left == 0) {
+          promise.deliver(caf::ok_atom::value);
+        }
+      };
+      auto push = [=](auto atom, auto xs) {
+        if (xs.empty()) {
+          part_done(caf::error{});
+          return;
+        }
+        self
+          ->request(owner, timeouts::upstream_request, atom, shard, epoch,
+                    std::move(xs))
+          .then([=](caf::ok_atom) { part_done(caf::error{}); },
+                [=](caf::error& err) { part_done(std::move(err)); });
+      };
+      push(receipt_atom::value, std::move(*receipts));
+      push(inbound_atom::value, std::move(ms));
+      return promise;
     },
     [=](caf::tick_atom) {
       auto& st = self->state;

@@ -341,6 +341,12 @@ coreapp_node_actor::behavior_type coreapp_node(self_ptr self,
       auto cloud = caf::actor_cast<cloud_intake_actor>(st.cfg.upstream);
       return self->delegate(cloud, a, shard, std::move(rs), std::move(ms));
     },
+    [=](settings_push_atom, const std::string& json) {
+      // In force for every shard of the node from here on.
+      if (self->state.cfg.settings)
+        self->state.cfg.settings->set(settings_from_stored_json(json));
+      return caf::ok_atom::value;
+    },
     [=](status_atom) {
       std::vector<int32_t> shards;
       for (auto& [s, o] : self->state.shards)

@@ -18,6 +18,7 @@
 #include "actors/protocol/cluster.hpp"
 #include "actors/protocol/read.hpp"
 #include "actors/protocol/send.hpp"
+#include "actors/protocol/settings_push.hpp"
 #include "actors/protocol/stats.hpp"
 #include "actors/protocol/upstream_contacts.hpp"
 #include "actors/protocol/upstream.hpp"
@@ -41,7 +42,7 @@ using leave_atom = caf::atom_constant<caf::atom("leave")>;
 using coreapp_node_actor = cluster_node_actor::extend_with<send_actor>::
   extend_with<read_actor>::extend_with<stats_actor>::
   extend_with<contacts_actor>::extend_with<upstream_account_actor>::
-  extend_with<cloud_intake_actor>::extend<
+  extend_with<cloud_intake_actor>::extend_with<settings_push_actor>::extend<
   /// (upstream, handle): the node reconnected to the upstream; its shards'
   /// sessions log in again through the new handle.
   caf::reacts_to<upstream_atom, upstream_actor>,

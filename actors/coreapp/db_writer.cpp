@@ -1,5 +1,7 @@
 #include "actors/coreapp/db_writer.hpp"
 
+#include <algorithm>
+
 #include <caf/all.hpp>
 #include <pqxx/pqxx>
 
@@ -94,18 +96,27 @@ db_writer_actor::behavior_type db_writer(self_ptr self, std::string db_uri) {
         return out;
       });
     },
-    [=](callback_atom, int32_t shard, const std::vector<std::string>& kinds,
-        const std::vector<std::string>& payloads) {
-      guarded(self, [&]() -> caf::error {
-        insert_callbacks(db(self), shard, kinds, payloads);
-        return caf::none;
+    [=](callback_atom, int32_t shard, std::vector<std::string>& kinds,
+        std::vector<std::string>& payloads,
+        std::vector<std::string>& keys) -> caf::result<caf::ok_atom> {
+      return guarded(self, [&]() -> caf::result<caf::ok_atom> {
+        std::vector<callback_event> events;
+        auto n = std::min(kinds.size(), payloads.size());
+        events.reserve(n);
+        for (size_t i = 0; i < n; ++i)
+          events.push_back({std::move(kinds[i]), std::move(payloads[i]),
+                            i < keys.size() ? std::move(keys[i])
+                                            : std::string{}});
+        insert_callbacks(db(self), shard, events);
+        return caf::ok_atom::value;
       });
     },
     [=](inbound_seen_atom, int32_t shard, const std::vector<std::string>& ids,
-        const std::vector<std::string>& senders) {
-      guarded(self, [&]() -> caf::error {
+        const std::vector<std::string>& senders)
+      -> caf::result<caf::ok_atom> {
+      return guarded(self, [&]() -> caf::result<caf::ok_atom> {
         record_inbound(db(self), shard, ids, senders);
-        return caf::none;
+        return caf::ok_atom::value;
       });
     },
     [=](stop_atom) { self->quit(); },

@@ -26,10 +26,12 @@ using sent_atom = caf::atom_constant<caf::atom("sent")>;
 /// (pending_atom, shard) -> std::vector<upstream_message>: committed but not
 /// acknowledged messages of a shard, in acceptance order.
 using pending_atom = caf::atom_constant<caf::atom("pending")>;
-/// (callback_atom, shard, kinds, payloads): queue webhook events.
+/// (callback_atom, shard, kinds, payloads, keys) -> ok_atom | error: queue
+/// webhook events (triplewise; a key still queued is skipped) in one
+/// transaction, answered once it committed.
 using callback_atom = caf::atom_constant<caf::atom("callback")>;
-/// (inbound_seen_atom, shard, ids, senders): the shard received these
-/// inbound messages (runtime/store/inbound_store).
+/// (inbound_seen_atom, shard, ids, senders) -> ok_atom | error: the shard
+/// received these inbound messages (runtime/store/inbound_store).
 using inbound_seen_atom = caf::atom_constant<caf::atom("inb_seen")>;
 /// (stop_atom): the writer ends.
 
@@ -40,10 +42,11 @@ using db_writer_actor = caf::typed_actor<
   caf::reacts_to<sent_atom, std::vector<std::string>>,
   caf::replies_to<pending_atom,
                   int32_t>::with<std::vector<upstream_message>>,
-  caf::reacts_to<callback_atom, int32_t, std::vector<std::string>,
-                 std::vector<std::string>>,
-  caf::reacts_to<inbound_seen_atom, int32_t, std::vector<std::string>,
-                 std::vector<std::string>>,
+  caf::replies_to<callback_atom, int32_t, std::vector<std::string>,
+                  std::vector<std::string>,
+                  std::vector<std::string>>::with<caf::ok_atom>,
+  caf::replies_to<inbound_seen_atom, int32_t, std::vector<std::string>,
+                  std::vector<std::string>>::with<caf::ok_atom>,
   caf::reacts_to<stop_atom>>;
 
 /// State of a database writer: owns one connection of the node's pool and

@@ -30,6 +30,7 @@
 /// separate each transition from the phase it leaves.
 
 #include "actors/coreapp/shard.hpp"
+#include "actors/coreapp/shard_callbacks.hpp"
 #include "actors/coreapp/shard_inbound.hpp"
 #include "actors/coreapp/shard_read.hpp"
 
@@ -65,9 +66,11 @@ std::string who(self_ptr self) {
 void fence(self_ptr self, const char* why) {
   log_info(who(self), "fenced: ", why, "; stopping");
   self->state.sends.fail_waiting(mc_errc::not_owner);
-  // Marks written now spare the next owner sending those again.
+  // Marks written now spare the next owner sending those again. Inbound
+  // batches still held are not acknowledged: the upstream pushes them to
+  // the next owner.
   self->state.events.flush_sent();
-  shard_inbound_flush(self);
+  shard_write_sent_last(self);
   self->quit(caf::exit_reason::user_shutdown);
 }
 
@@ -81,7 +84,7 @@ void finish_drain(self_ptr self) {
   if (!st.part) {
     log_info(who(self), "drained; stopping");
     st.events.flush_sent();
-    shard_inbound_flush(self);
+    shard_write_sent_last(self);
     self->quit(caf::exit_reason::user_shutdown);
     return;
   }
@@ -283,11 +286,13 @@ behavior_type phase(self_ptr self, Send send, Drain drain, Handoff handoff,
       if (epoch == self->state.cfg.epoch)
         fence(self, "upstream session taken over");
     },
-    [=](receipt_atom, int32_t, const std::vector<upstream_receipt>& xs) {
-      self->state.events.receipts(xs);
+    [=](receipt_atom, int32_t shard, int64_t epoch,
+        const std::vector<upstream_receipt>& xs) {
+      return shard_receipts(self, shard, epoch, xs);
     },
-    [=](inbound_atom, int32_t, std::vector<inbound_message>& xs) {
-      shard_inbound(self, std::move(xs));
+    [=](inbound_atom, int32_t shard, int64_t epoch,
+        std::vector<inbound_message>& xs) {
+      return shard_inbound(self, shard, epoch, std::move(xs));
     },
     [=](acked_atom, const std::vector<upstream_message>& done) {
       auto& st = self->state;
@@ -297,7 +302,13 @@ behavior_type phase(self_ptr self, Send send, Drain drain, Handoff handoff,
       if (st.events.acked(done))
         self->delayed_send(self, sent_flush_period, sent_atom::value);
     },
-    [=](sent_atom) { self->state.events.flush_sent(); },
+    [=](sent_atom) {
+      // The statuses reach the writer ahead of the marks: a crash between
+      // the two leaves the messages unmarked, and the next owner's resend
+      // (acked again by id) makes their sent statuses again.
+      shard_write_sent(self);
+      self->state.events.flush_sent();
+    },
     [=](upstream_atom, upstream_actor& upstream) {
       // Kept for the shard's own requests (read receipts) too.
       self->state.cfg.upstream = upstream;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <string>
 #include <vector>
@@ -41,6 +42,11 @@ struct shard_limits {
   /// Messages per upstream submit, and submits in flight.
   size_t submit_batch = 256;
   size_t window = 4;
+  /// Pushes (receipt, inbound) whose writes are under way before further
+  /// pushes are refused (overloaded; the upstream pushes them again after
+  /// its backoff): the writer's backlog stays short, so writes answer
+  /// within their bound instead of timing out and being pushed again.
+  size_t max_push_writes = 16;
 };
 
 /// What a shard actor needs to start.
@@ -97,8 +103,14 @@ struct shard_state {
   shard_config cfg;
   upstream_session_actor session;
   shard_events events;
-  /// Inbound batches waiting for their media (see shard_inbound).
+  /// Inbound batches waiting for their media (see shard_inbound), and the
+  /// answers to their pushes, in the same order.
   inbound_media_gate inbound_media;
+  std::deque<caf::typed_response_promise<caf::ok_atom>> inbound_acks;
+  /// A write of sent statuses is in flight (shard_callbacks).
+  bool sent_writing = false;
+  /// Pushes taken and not yet answered (shard_callbacks).
+  size_t push_writes = 0;
   send_queue sends;
   /// Drains waiting for the commit in flight.
   std::vector<caf::typed_response_promise<caf::ok_atom>> drained;

@@ -6,8 +6,24 @@
 
 #include "actors/coreapp/db_writer.hpp"
 #include "runtime/callback_payload.hpp"
+#include "runtime/store/callback_store.hpp"
 
 namespace mc {
+
+void callback_batch::add(const char* kind, std::string payload,
+                         std::string key) {
+  kinds.emplace_back(kind);
+  payloads.push_back(std::move(payload));
+  keys.push_back(std::move(key));
+}
+
+void callback_batch::append(callback_batch other) {
+  for (size_t i = 0; i < other.size(); ++i) {
+    kinds.push_back(std::move(other.kinds[i]));
+    payloads.push_back(std::move(other.payloads[i]));
+    keys.push_back(std::move(other.keys[i]));
+  }
+}
 
 shard_events::shard_events(int32_t shard, db_writer_actor writer,
                            std::shared_ptr<settings_cache> settings)
@@ -21,10 +37,7 @@ bool shard_events::acked(const std::vector<upstream_message>& done) {
   // The conversation opens when the message leaves, whether or not the
   // application wants its sent status.
   auto now = static_cast<int64_t>(std::time(nullptr));
-  bool report = status_wanted(settings_->get(), "sent")
-                && settings_->webhooks_enabled();
-  std::vector<std::string> payloads;
-  payloads.reserve(report ? done.size() : 0);
+  bool report = status_wanted(settings_->get(), "sent");
   for (auto& m : done) {
     auto c = conversations_.business_sent(m.recipient, now);
     if (!report)
@@ -34,11 +47,11 @@ bool shard_events::acked(const std::vector<upstream_message>& done) {
     e.conversation_origin = c.origin;
     // The reference reports the expiration with the sent status only.
     e.conversation_expiration = c.expires;
-    payloads.push_back(status_event_json(e));
+    unwritten_sent_.add("status", status_event_json(e),
+                        status_key(m.id, "sent"));
   }
-  if (report)
-    queue("status", std::move(payloads));
-  if (flush_armed_ || acked_.empty())
+  bound_sent();
+  if (flush_armed_ || (acked_.empty() && unwritten_sent_.empty()))
     return false;
   flush_armed_ = true;
   return true;
@@ -52,13 +65,34 @@ void shard_events::flush_sent() {
   acked_.clear();
 }
 
-void shard_events::receipts(const std::vector<upstream_receipt>& xs) {
-  if (!settings_->webhooks_enabled() || xs.empty())
+callback_batch shard_events::take_sent_statuses() {
+  callback_batch out;
+  std::swap(out, unwritten_sent_);
+  return out;
+}
+
+void shard_events::requeue_sent_statuses(callback_batch xs) {
+  xs.append(std::move(unwritten_sent_));
+  unwritten_sent_ = std::move(xs);
+  bound_sent();
+}
+
+void shard_events::bound_sent() {
+  auto n = unwritten_sent_.size();
+  if (n <= max_unwritten_sent)
     return;
+  auto drop = static_cast<std::ptrdiff_t>(n - max_unwritten_sent);
+  for (auto* v : {&unwritten_sent_.kinds, &unwritten_sent_.payloads,
+                  &unwritten_sent_.keys})
+    v->erase(v->begin(), v->begin() + drop);
+  dropped_sent_ += static_cast<uint64_t>(drop);
+}
+
+callback_batch
+shard_events::receipts(const std::vector<upstream_receipt>& xs) {
+  callback_batch out;
   // The webhooks.message toggles decide which statuses are posted.
   auto settings = settings_->get();
-  std::vector<std::string> payloads;
-  payloads.reserve(xs.size());
   for (auto& r : xs) {
     if (!status_wanted(settings, r.status))
       continue;
@@ -71,42 +105,25 @@ void shard_events::receipts(const std::vector<upstream_receipt>& xs) {
       e.conversation_id = c.id;
       e.conversation_origin = c.origin;
     }
-    payloads.push_back(status_event_json(e));
+    out.add("status", status_event_json(e), status_key(r.id, r.status));
   }
-  if (!payloads.empty())
-    queue("status", std::move(payloads));
+  return out;
 }
 
-void shard_events::inbound(const std::vector<inbound_message>& xs) {
-  if (xs.empty())
-    return;
-  std::vector<std::string> ids;
-  std::vector<std::string> senders;
-  ids.reserve(xs.size());
-  senders.reserve(xs.size());
+inbound_writes shard_events::inbound(const std::vector<inbound_message>& xs) {
+  inbound_writes out;
+  out.ids.reserve(xs.size());
+  out.senders.reserve(xs.size());
   for (auto& m : xs) {
     conversations_.user_wrote(m.from, m.timestamp);
-    ids.push_back(m.id);
-    senders.push_back(m.from);
+    out.ids.push_back(m.id);
+    out.senders.push_back(m.from);
+    out.callbacks.add("message",
+                      inbound_event_json({m.id, m.from, m.payload,
+                                          m.timestamp, m.profile_name}),
+                      message_key(m.id));
   }
-  // Sent before the callbacks: the writer's mailbox keeps the order, so
-  // the sender is on record before the webhook can tell anyone the id.
-  caf::anon_send(writer_, inbound_seen_atom::value, shard_, std::move(ids),
-                 std::move(senders));
-  if (!settings_->webhooks_enabled())
-    return;
-  std::vector<std::string> payloads;
-  payloads.reserve(xs.size());
-  for (auto& m : xs)
-    payloads.push_back(inbound_event_json(
-      {m.id, m.from, m.payload, m.timestamp, m.profile_name}));
-  queue("message", std::move(payloads));
-}
-
-void shard_events::queue(const char* kind, std::vector<std::string> payloads) {
-  std::vector<std::string> kinds(payloads.size(), kind);
-  caf::anon_send(writer_, callback_atom::value, shard_, std::move(kinds),
-                 std::move(payloads));
+  return out;
 }
 
 } // namespace mc

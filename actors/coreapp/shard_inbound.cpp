@@ -1,4 +1,5 @@
 #include "actors/coreapp/shard_inbound.hpp"
+#include "actors/coreapp/shard_callbacks.hpp"
 
 #include <caf/actor_cast.hpp>
 #include <caf/send.hpp>
@@ -11,28 +12,43 @@ namespace {
 
 using self_ptr = shard_actor::stateful_pointer<shard_state>;
 
+/// Batches leave the gate in the order they entered it, so their acks
+/// are the oldest ones held.
 void pass_on(self_ptr self,
              std::vector<std::vector<inbound_message>> batches) {
-  for (auto& xs : batches)
-    self->state.events.inbound(xs);
+  auto& acks = self->state.inbound_acks;
+  for (auto& xs : batches) {
+    if (acks.empty())
+      return; // cannot happen: one ack per held batch
+    auto ack = std::move(acks.front());
+    acks.pop_front();
+    shard_write_inbound(self, xs, std::move(ack));
+  }
 }
 
 } // namespace
 
-void shard_inbound(self_ptr self, std::vector<inbound_message> xs) {
+caf::result<caf::ok_atom> shard_inbound(self_ptr self, int32_t shard,
+                                        int64_t epoch,
+                                        std::vector<inbound_message> xs) {
+  if (auto err = shard_push_refusal(self, shard, epoch))
+    return err;
   auto& st = self->state;
+  ++st.push_writes;
+  auto rp = self->make_response_promise<caf::ok_atom>();
   std::vector<std::string> ids;
   if (st.cfg.media && st.cfg.upstream)
     for (auto& m : xs)
       for (auto& id : inbound_media_gate::media_ids(m))
         ids.push_back(std::move(id));
   if (ids.empty() && st.inbound_media.empty()) {
-    st.events.inbound(xs);
-    return;
+    shard_write_inbound(self, xs, rp);
+    return rp;
   }
   auto ticket = st.inbound_media.add(std::move(xs), ids.size());
+  st.inbound_acks.push_back(rp);
   if (ids.empty())
-    return; // waits behind the batches still fetching
+    return rp; // waits behind the batches still fetching
   auto upstream = caf::actor_cast<upstream_media_actor>(st.cfg.upstream);
   auto who = "shard " + std::to_string(st.cfg.shard);
   for (auto& id : ids)
@@ -53,10 +69,7 @@ void shard_inbound(self_ptr self, std::vector<inbound_message> xs) {
                                  self->state.cfg.account, upstream, id);
           pass_on(self, self->state.inbound_media.fetched(ticket));
         });
-}
-
-void shard_inbound_flush(self_ptr self) {
-  pass_on(self, self->state.inbound_media.take_all());
+  return rp;
 }
 
 } // namespace mc

@@ -19,12 +19,10 @@ constexpr auto inbound_media_retry = std::chrono::seconds{5};
 /// media store (actors/coreapp/media_relay.hpp) before the messages go on
 /// to shard_events (recorded, webhook queued), so GET /v1/media/{id}
 /// serves a media once its webhook is out. A failed fetch is logged and
-/// retried once later; the webhook is delivered anyway.
-void shard_inbound(shard_actor::stateful_pointer<shard_state> self,
-                   std::vector<inbound_message> xs);
-
-/// Passes on every held batch without waiting for its media: the shard
-/// stops, and a message is worth more than its media.
-void shard_inbound_flush(shard_actor::stateful_pointer<shard_state> self);
+/// retried once later; the webhook is delivered anyway. The push is
+/// answered once the batch is committed (shard_callbacks).
+caf::result<caf::ok_atom>
+shard_inbound(shard_actor::stateful_pointer<shard_state> self, int32_t shard,
+              int64_t epoch, std::vector<inbound_message> xs);
 
 } // namespace mc

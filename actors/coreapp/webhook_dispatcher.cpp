@@ -76,7 +76,11 @@ std::vector<post_batch> split_batches(std::vector<callback_row> rows,
 /// On-Prem setting caps the webhook requests of one coreapp
 /// (developers.facebook.com/docs/whatsapp/api/settings/app). Fewer due
 /// callbacks than one batch make one POST. Returns true if every POST was
-/// a full batch (more may be due).
+/// a full batch (more may be due). Without a webhook URL nothing is
+/// posted: the callbacks wait in the queue (bounded by its cap and expiry)
+/// until one is set. Only callbacks of shards the map gives to this node
+/// are read, so a deposed owner still reaching the database posts nothing
+/// of a shard that moved, at once, as the group commit is fenced.
 bool dispatch_once(self_ptr self, const std::vector<int32_t>& shards) {
   auto& st = self->state;
   auto settings = st.cfg.settings->get();
@@ -84,7 +88,7 @@ bool dispatch_once(self_ptr self, const std::vector<int32_t>& shards) {
     return false;
   auto lanes = std::max(1, settings.max_concurrent_requests);
   auto batches = split_batches(
-    due_callbacks(db(self), shards, st.cfg.batch * lanes),
+    due_callbacks(db(self), st.cfg.node_id, shards, st.cfg.batch * lanes),
     static_cast<size_t>(st.cfg.batch));
   if (batches.empty())
     return false;

@@ -96,6 +96,11 @@ static_assert(hold < webapp_send, "a held send is still served after it");
 /// A shard session's wait for the upstream's answer to a login or submit.
 constexpr auto upstream_request = std::chrono::seconds{5};
 
+/// A shard's wait for its writer to commit the callbacks of one push (or of
+/// its sent statuses); past it the push is answered with an error and the
+/// upstream pushes it again, which the callback keys deduplicate.
+constexpr auto callback_write = std::chrono::seconds{5};
+
 /// A leaving node's wait for the supervisor's answer: the supervisor
 /// deactivates each shard (each waits at most `deactivate_reply`) and then
 /// places them.

@@ -12,14 +12,24 @@
 ///       |<----------- [acked id...] | upstream_fenced | upstream_refused
 ///   owner                                                  |
 ///       |<---------------------------- (kicked, s, e) -----|  newer session
-///       |<------------------- (receipt, s, [receipt...]) --|
-///       |<------------------- (inbound, s, [message...]) --|
+///       |<---------------- (receipt, s, e, [receipt...]) --|
+///       |-- ok | upstream_fenced | database -------------->|
+///       |<---------------- (inbound, s, e, [message...]) --|
+///       |-- ok | upstream_fenced | database -------------->|
 ///       |-- (mark_read, account, s, e, id, sender) ------->|  upstream_read.hpp
 ///       |<----------- ok | upstream_fenced | upstream_refused
 ///
 /// One live session per (account, shard); a login at a newer epoch ends the
 /// older one (kicked). Submits are idempotent by message id, so a session
 /// may send a batch again after any failure.
+///
+/// Pushes are acknowledged, as the real messaging servers do it: the owner
+/// answers ok only once what it was pushed is durably stored (its callbacks
+/// committed), and the upstream keeps every push until that ok comes from
+/// the session at the current epoch. It pushes an unacknowledged batch
+/// again after a timeout and to the next session of the shard, and stops
+/// pushing to a session beyond a window of unacknowledged items. Pushes
+/// are therefore at least once; the owner deduplicates what it can.
 
 #include <cstdint>
 #include <string>
@@ -97,10 +107,17 @@ using upstream_owner_actor = caf::typed_actor<
   /// (kicked, shard, epoch): the session of `shard` at `epoch` ended because
   /// a newer one logged in; that owner is fenced off.
   caf::reacts_to<kicked_atom, int32_t, int64_t>,
-  /// (receipt, shard, receipts): statuses of messages the shard sent.
-  caf::reacts_to<receipt_atom, int32_t, std::vector<upstream_receipt>>,
-  /// (inbound, shard, messages): messages from users the shard owns.
-  caf::reacts_to<inbound_atom, int32_t, std::vector<inbound_message>>>;
+  /// (receipt, shard, epoch, receipts) -> ok: statuses of messages the
+  /// shard sent, pushed to its session at `epoch`. Answered ok once their
+  /// callbacks are committed; mc_errc::upstream_fenced when the receiver
+  /// is not the live owner of `shard` at `epoch`, mc_errc::database when
+  /// the commit failed (the upstream pushes them again).
+  caf::replies_to<receipt_atom, int32_t, int64_t,
+                  std::vector<upstream_receipt>>::with<caf::ok_atom>,
+  /// (inbound, shard, epoch, messages) -> ok: messages from users the
+  /// shard owns; answered as receipts are.
+  caf::replies_to<inbound_atom, int32_t, int64_t,
+                  std::vector<inbound_message>>::with<caf::ok_atom>>;
 
 /// The upstream: the messaging servers, or what stands in for them.
 using upstream_actor = caf::typed_actor<

@@ -136,6 +136,19 @@ void sim_ledger::count_inbound(uint64_t n) {
   inbound_ += n;
 }
 
+void sim_ledger::count_redelivered(uint64_t n) {
+  std::lock_guard<std::mutex> guard{mtx_};
+  redelivered_ += n;
+}
+
+void sim_ledger::set_push_backlog(uint64_t unacked, uint64_t dropped,
+                                  uint64_t paused) {
+  std::lock_guard<std::mutex> guard{mtx_};
+  unacked_ = unacked;
+  push_dropped_ = dropped;
+  inbound_paused_ = paused;
+}
+
 void sim_ledger::on_login(const std::string& account, int32_t shard,
                           int64_t epoch) {
   std::lock_guard<std::mutex> guard{mtx_};
@@ -164,6 +177,10 @@ sim_stats sim_ledger::stats() const {
   out.logins = logins_;
   out.receipts = receipts_;
   out.inbound = inbound_;
+  out.redelivered = redelivered_;
+  out.unacked = unacked_;
+  out.push_dropped = push_dropped_;
+  out.inbound_paused = inbound_paused_;
   out.sessions.reserve(sessions_.size());
   for (auto& kv : sessions_)
     out.sessions.push_back(kv.second);
@@ -234,6 +251,7 @@ void sim_ledger::reset() {
   logins_ = 0;
   receipts_ = 0;
   inbound_ = 0;
+  redelivered_ = 0;
   for (auto& kv : sessions_)
     kv.second.accepted = 0;
 }

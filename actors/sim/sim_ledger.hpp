@@ -63,6 +63,14 @@ struct sim_stats {
   uint64_t logins = 0;
   uint64_t receipts = 0;
   uint64_t inbound = 0;
+  /// Pushes made again (timeout, error answer or a new login).
+  uint64_t redelivered = 0;
+  /// Items pushed and not yet acknowledged, as last reported.
+  uint64_t unacked = 0;
+  /// Items dropped at the simulator's bound, and inbound messages not made
+  /// because their shard's window was full (as last reported).
+  uint64_t push_dropped = 0;
+  uint64_t inbound_paused = 0;
   /// Sorted by (account, shard).
   std::vector<sim_session_stats> sessions;
 };
@@ -104,6 +112,12 @@ public:
 
   /// Counts inbound messages handed to session owners.
   void count_inbound(uint64_t n);
+
+  /// Counts items pushed again.
+  void count_redelivered(uint64_t n);
+
+  /// Reports the push backlog (see sim_stats).
+  void set_push_backlog(uint64_t unacked, uint64_t dropped, uint64_t paused);
 
   /// Records a successful login of (account, shard) at `epoch`.
   void on_login(const std::string& account, int32_t shard, int64_t epoch);
@@ -202,6 +216,10 @@ private:
   uint64_t logins_ = 0;
   uint64_t receipts_ = 0;
   uint64_t inbound_ = 0;
+  uint64_t redelivered_ = 0;
+  uint64_t unacked_ = 0;
+  uint64_t push_dropped_ = 0;
+  uint64_t inbound_paused_ = 0;
   sim_fault_requests faults_;
   std::atomic<uint64_t> fault_gen_{0};
   std::atomic<int> extra_latency_ms_{0};

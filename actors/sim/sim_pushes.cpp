@@ -102,10 +102,18 @@ bool sim_pushes::inbound_active(const routes& r) const {
   return inbound_rate_ > 0 && !r.shards_total.empty();
 }
 
+void sim_pushes::park(item&& x) {
+  if (parked_.size() >= max_parked) {
+    ++dropped_;
+    return;
+  }
+  parked_.push_back(std::move(x));
+}
+
 void sim_pushes::route(item&& x, const routes& r, batches& out) {
   auto total = r.shards_total.find(x.account);
   if (total == r.shards_total.end()) {
-    parked_.push_back(std::move(x));
+    park(std::move(x));
     return;
   }
   if (x.shards_total != total->second) {
@@ -116,7 +124,15 @@ void sim_pushes::route(item&& x, const routes& r, batches& out) {
   }
   key k{x.account, x.shard};
   if (!r.live(k)) {
-    parked_.push_back(std::move(x));
+    park(std::move(x));
+    return;
+  }
+  auto taken = out.count(k) > 0
+                 ? out[k].receipts.size() + out[k].inbound.size()
+                 : size_t{0};
+  if (r.room && r.room(k) <= taken) {
+    // The shard's window is full: the item waits for acks.
+    park(std::move(x));
     return;
   }
   auto& b = out[k];
@@ -129,6 +145,34 @@ void sim_pushes::route(item&& x, const routes& r, batches& out) {
     b.receipts.push_back(upstream_receipt{std::move(x.id), std::move(x.peer),
                                           std::move(x.text), ts, x.error_code,
                                           std::move(x.error_title)});
+}
+
+void sim_pushes::park_again(const std::string& account,
+                            std::vector<upstream_receipt> receipts,
+                            std::vector<inbound_message> inbound) {
+  // shards_total 0 never matches: route() recomputes the shard.
+  for (auto& rc : receipts) {
+    item x;
+    x.account = account;
+    x.id = std::move(rc.id);
+    x.peer = std::move(rc.recipient);
+    x.text = std::move(rc.status);
+    x.timestamp = rc.timestamp;
+    x.error_code = rc.error_code;
+    x.error_title = std::move(rc.error_title);
+    park(std::move(x));
+  }
+  for (auto& m : inbound) {
+    item x;
+    x.inbound = true;
+    x.account = account;
+    x.id = std::move(m.id);
+    x.peer = std::move(m.from);
+    x.text = std::move(m.payload);
+    x.timestamp = m.timestamp;
+    x.profile_name = std::move(m.profile_name);
+    park(std::move(x));
+  }
 }
 
 sim_pushes::batches sim_pushes::take_parked(const routes& r) {
@@ -161,6 +205,20 @@ void sim_pushes::make_inbound(time_point now, const routes& r,
   auto ts = sim_wall_seconds();
   for (int64_t i = 0; i < n; ++i) {
     auto from = sim_user(pick(rng_));
+    // Generation pauses while the sender's shard is at its window: users
+    // "send less" rather than the simulator holding an unbounded backlog.
+    bool full = false;
+    for (auto& acc : r.shards_total) {
+      key k{acc.first, shard_of(from, acc.second)};
+      auto taken = out.count(k) > 0
+                     ? out[k].receipts.size() + out[k].inbound.size()
+                     : size_t{0};
+      full = full || (r.live(k) && r.room && r.room(k) <= taken);
+    }
+    if (full) {
+      ++paused_;
+      continue;
+    }
     auto num = inbound_counter_++;
     auto payload
       = sim_inbound_samples::payload(types[pick_type(rng_)], num, from);

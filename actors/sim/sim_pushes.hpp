@@ -61,11 +61,17 @@ public:
   using batches = std::map<key, batch>;
 
   /// Where items can go now: the shard count of each account (from its
-  /// latest login) and whether a session is live.
+  /// latest login), whether a session is live and how many more items its
+  /// window of unacknowledged pushes takes (sim_unacked).
   struct routes {
     const std::map<std::string, int32_t>& shards_total;
     std::function<bool(const key&)> live;
+    std::function<size_t(const key&)> room;
   };
+
+  /// Items parked (no owner, or its window full) before new ones are
+  /// dropped and counted: the simulator's memory is bounded.
+  static constexpr size_t max_parked = 500000;
 
   sim_pushes() = default;
 
@@ -108,8 +114,30 @@ public:
   batches inject_inbound(time_point now, const std::string& account,
                  inbound_message msg, const routes& r);
 
+  /// Parks unacknowledged items of `account` again, to be routed anew by
+  /// their peers (the account's shard count changed).
+  void park_again(const std::string& account,
+                  std::vector<upstream_receipt> receipts,
+                  std::vector<inbound_message> inbound);
+
+  /// True when items are parked.
+  bool has_parked() const {
+    return !parked_.empty();
+  }
+
+  /// Items dropped at max_parked so far.
+  uint64_t dropped() const {
+    return dropped_;
+  }
+
+  /// Inbound messages not generated because their shard's window was full.
+  uint64_t paused() const {
+    return paused_;
+  }
+
 private:
   void route(item&& x, const routes& r, batches& out);
+  void park(item&& x);
   void make_inbound(time_point now, const routes& r, batches& out);
 
   double inbound_rate_ = 0;
@@ -123,6 +151,8 @@ private:
   bool inbound_started_ = false;
   double inbound_credit_ = 0;
   uint64_t inbound_counter_ = 0;
+  uint64_t dropped_ = 0;
+  uint64_t paused_ = 0;
   std::string inbound_prefix_;
   std::mt19937_64 rng_;
 };

@@ -74,7 +74,97 @@ void apply_faults(sim_ptr self) {
 sim_pushes::routes routes_of(sim_ptr self) {
   auto& st = self->state;
   return {st.shards_total,
-          [&st](const key& k) { return st.sessions.count(k) > 0; }};
+          [&st](const key& k) { return st.sessions.count(k) > 0; },
+          [&st](const key& k) { return st.unacked.room(k); }};
+}
+
+void report_backlog(sim_ptr self) {
+  auto& st = self->state;
+  st.ledger->set_push_backlog(st.unacked.items(), st.pushes.dropped(),
+                              st.pushes.paused());
+}
+
+void arm_tick(sim_ptr self);
+void arm_resend(sim_ptr self);
+
+void on_push_answer(sim_ptr self, uint64_t no, const key& k, int64_t epoch,
+                    const caf::error& err) {
+  auto& st = self->state;
+  auto live = st.sessions.find(k);
+  // Only the session at the current epoch acknowledges: an older owner's
+  // ok (or a late one for a push sent elsewhere since) changes nothing.
+  bool current = live != st.sessions.end() && live->second.epoch == epoch;
+  if (!err && current) {
+    if (st.unacked.ack(no, epoch) && st.pushes.has_parked()) {
+      st.room_freed = true;
+      arm_tick(self);
+    }
+  } else if (err) {
+    st.unacked.failed(no, epoch, self->clock().now());
+    arm_resend(self);
+  }
+  report_backlog(self);
+}
+
+/// Pushes (again) unacknowledged push `no` to the live session of its
+/// shard; it stays unacknowledged until that session answers ok.
+void push_to_session(sim_ptr self, uint64_t no) {
+  auto& st = self->state;
+  auto* p = st.unacked.find(no);
+  if (!p)
+    return;
+  auto live = st.sessions.find(p->k);
+  if (live == st.sessions.end())
+    return; // the next login pushes it
+  auto k = p->k;
+  auto epoch = live->second.epoch;
+  auto& owner = live->second.owner;
+  if (p->attempts > 0)
+    st.ledger->count_redelivered(p->size());
+  st.unacked.sent(no, epoch);
+  // A push that timed out waits longer the next time: a slow owner is not
+  // flooded with the same batches again.
+  auto timeout = st.unacked.timeout() * std::min(p->attempts, 4);
+  auto on_ok = [self, no, k, epoch](caf::ok_atom) {
+    on_push_answer(self, no, k, epoch, caf::none);
+  };
+  auto on_err = [self, no, k, epoch](caf::error& err) {
+    on_push_answer(self, no, k, epoch, err);
+  };
+  if (!p->receipts.empty())
+    self->request(owner, timeout, receipt_atom::value, k.second, epoch,
+                  p->receipts)
+      .then(on_ok, on_err);
+  else
+    self->request(owner, timeout, inbound_atom::value, k.second, epoch,
+                  p->inbound)
+      .then(on_ok, on_err);
+}
+
+/// Arms the resend check for the earliest failed push, if none is armed.
+void arm_resend(sim_ptr self) {
+  auto& st = self->state;
+  if (st.stopped || st.resend_armed)
+    return;
+  auto at = st.unacked.next_retry();
+  if (!at)
+    return;
+  st.resend_armed = true;
+  self->scheduled_send(self, std::max(*at, self->clock().now()),
+                       sim_resend_atom::value);
+}
+
+void on_resend(sim_ptr self) {
+  auto& st = self->state;
+  st.resend_armed = false;
+  if (st.stopped)
+    return;
+  auto now = self->clock().now();
+  for (auto& k : st.unacked.keys())
+    if (st.sessions.count(k) > 0)
+      for (auto no : st.unacked.due(k, false, now))
+        push_to_session(self, no);
+  arm_resend(self);
 }
 
 /// Holds the media the simulated users attach, before their messages
@@ -93,24 +183,25 @@ void send_batches(sim_ptr self, sim_pushes::batches out) {
   uint64_t receipts = 0;
   uint64_t inbound = 0;
   for (auto& kv : out) {
-    auto& owner = st.sessions[kv.first].owner;
-    auto shard = kv.first.second;
+    auto epoch = st.sessions[kv.first].epoch;
     if (!kv.second.receipts.empty()) {
       receipts += kv.second.receipts.size();
-      self->send(owner, receipt_atom::value, shard,
-                 std::move(kv.second.receipts));
+      push_to_session(self, st.unacked.add(kv.first, epoch,
+                                           std::move(kv.second.receipts),
+                                           {}));
     }
     if (!kv.second.inbound.empty()) {
       inbound += kv.second.inbound.size();
       hold_sample_media(self, kv.first.first, kv.second.inbound);
-      self->send(owner, inbound_atom::value, shard,
-                 std::move(kv.second.inbound));
+      push_to_session(self, st.unacked.add(kv.first, epoch, {},
+                                           std::move(kv.second.inbound)));
     }
   }
   if (receipts > 0)
     st.ledger->count_receipts(receipts);
   if (inbound > 0)
     st.ledger->count_inbound(inbound);
+  report_backlog(self);
 }
 
 /// Arms the tick if there is work and none is armed. Ticks are at least
@@ -122,10 +213,10 @@ void arm_tick(sim_ptr self) {
     return;
   auto inbound = st.pushes.inbound_active(routes_of(self));
   auto first = st.pushes.first_due();
-  if (!inbound && !first)
+  if (!inbound && !first && !st.room_freed)
     return;
   auto at = st.last_tick + ms(st.cfg.tick_ms);
-  if (!inbound)
+  if (!inbound && !st.room_freed)
     at = std::max(at, *first);
   at = std::max(at, self->clock().now());
   st.tick_armed = true;
@@ -140,6 +231,11 @@ void on_tick(sim_ptr self) {
   apply_faults(self);
   auto now = self->clock().now();
   st.last_tick = now;
+  if (st.room_freed) {
+    // Acks made room: what waited behind the windows goes first.
+    st.room_freed = false;
+    send_batches(self, st.pushes.take_parked(routes_of(self)));
+  }
   send_batches(self, st.pushes.take_due(now, routes_of(self)));
   arm_tick(self);
 }
@@ -212,6 +308,10 @@ caf::result<caf::ok_atom> on_login(sim_ptr self, const std::string& account,
     for (auto& k2 : old)
       close_session(self, k2, true);
     st.config_floor[account] = epoch;
+    // Unacknowledged items belong to the shards of the new configuration.
+    for (auto& p : st.unacked.take_account(account))
+      st.pushes.park_again(account, std::move(p.receipts),
+                           std::move(p.inbound));
   }
   auto floor = st.config_floor.find(account);
   if (floor != st.config_floor.end() && epoch < floor->second)
@@ -243,6 +343,10 @@ caf::result<caf::ok_atom> on_login(sim_ptr self, const std::string& account,
   st.newest_epoch[k] = epoch;
   st.shards_total[account] = shards_total;
   st.ledger->on_login(account, shard, epoch);
+  // The new session gets every unacknowledged push of its shard first: an
+  // older session's ack no longer counts.
+  for (auto no : st.unacked.due(k, true, self->clock().now()))
+    push_to_session(self, no);
   send_batches(self, st.pushes.take_parked(routes_of(self)));
   arm_tick(self);
   return caf::ok_atom::value;
@@ -383,6 +487,8 @@ upstream_sim(sim_ptr self, sim_config cfg, std::shared_ptr<sim_ledger> ledger) {
   // the start time.
   st.pushes = sim_pushes{cfg.inbound_rate, cfg.users, cfg.seed,
                          "sim-in-" + std::to_string(sim_wall_seconds()) + "-"};
+  st.unacked = sim_unacked{static_cast<size_t>(std::max(1, cfg.push_window)),
+                           ms(std::max(1, cfg.push_timeout_ms))};
   self->set_down_handler([self](caf::down_msg& dm) {
     // The owner's connection is gone: its sessions close (no kick to send).
     std::vector<key> gone;
@@ -441,6 +547,7 @@ upstream_sim(sim_ptr self, sim_config cfg, std::shared_ptr<sim_ledger> ledger) {
     [self](sim_inject_atom, const std::string& account,
            inbound_message& msg) { on_inject(self, account, std::move(msg)); },
     [self](sim_fault_atom) { apply_faults(self); },
+    [self](sim_resend_atom) { on_resend(self); },
     [self](stop_atom) { self->state.stopped = true; },
   };
 }

@@ -41,6 +41,7 @@
 #include "actors/sim/sim_ledger.hpp"
 #include "actors/sim/sim_media.hpp"
 #include "actors/sim/sim_pushes.hpp"
+#include "actors/sim/sim_unacked.hpp"
 
 namespace mc {
 
@@ -54,6 +55,8 @@ using sim_ack_atom = caf::atom_constant<caf::atom("sim_ack")>;
 using sim_inject_atom = caf::atom_constant<caf::atom("sim_inject")>;
 /// (sim_fault_atom): fault requests are pending in the ledger; apply now.
 using sim_fault_atom = caf::atom_constant<caf::atom("sim_fault")>;
+/// (sim_resend_atom): unacknowledged pushes may be due again.
+using sim_resend_atom = caf::atom_constant<caf::atom("sim_resend")>;
 /// (stop_atom): stops all timers (receipts and inbound stop flowing); the
 /// actor stays alive for queries. An exit message stops and terminates.
 
@@ -66,6 +69,7 @@ using upstream_sim_actor = upstream_actor::extend_with<
   caf::reacts_to<caf::tick_atom>,
   caf::reacts_to<sim_inject_atom, std::string, inbound_message>,
   caf::reacts_to<sim_fault_atom>,
+  caf::reacts_to<sim_resend_atom>,
   caf::reacts_to<stop_atom>>;
 
 /// Knobs of the simulator; see runtime/options.hpp for their flags.
@@ -84,6 +88,10 @@ struct sim_config {
   int users = 100;
   /// Minimum spacing of receipt and inbound batches in milliseconds.
   int tick_ms = 20;
+  /// Unacknowledged pushed items per (account, shard) before the simulator
+  /// stops pushing there, and the wait for a push's answer.
+  int push_window = 2000;
+  int push_timeout_ms = 2000;
   /// Seed of the inbound user picker, for reproducible runs.
   uint64_t seed = 42;
   /// Who is a WhatsApp user (contact checks); a private one when null.
@@ -135,6 +143,11 @@ struct upstream_sim_state {
   std::unordered_map<uint64_t, pending_ack> acks;
   /// Receipts and inbound messages on their way to owners.
   sim_pushes pushes;
+  /// Pushed and not yet acknowledged by the session at the current epoch.
+  sim_unacked unacked;
+  bool resend_armed = false;
+  /// An ack freed room in a window while items were parked.
+  bool room_freed = false;
   uint64_t next_ack_token = 1;
   /// Logins are refused until this time (fault).
   time_point refuse_logins_until{};

@@ -5,12 +5,19 @@ namespace mc {
 namespace {
 
 constexpr const char* insert_head
-  = "INSERT INTO callbacks (shard_id, kind, payload) VALUES ";
+  = "INSERT INTO callbacks (shard_id, kind, payload, dedup_key) VALUES ";
 
+/// A redelivered push finds its event queued already (schema/010).
+constexpr const char* insert_tail = " ON CONFLICT (dedup_key) DO NOTHING";
+
+/// Fenced like the group commit: only shards the map gives to `owner` now.
+/// A deposed owner that still reaches the database (cut off from the
+/// cluster only) finds nothing to post for the shard that moved.
 constexpr const char* due_sql
-  = "SELECT id, kind, payload::text, attempts FROM callbacks "
-    "WHERE shard_id = ANY($1::int[]) AND due_at <= now() "
-    "ORDER BY id LIMIT $2";
+  = "SELECT c.id, c.kind, c.payload::text, c.attempts FROM callbacks c "
+    "JOIN shard_map m ON m.shard_id = c.shard_id AND m.owner = $3 "
+    "WHERE c.shard_id = ANY($1::int[]) AND c.due_at <= now() "
+    "ORDER BY c.id LIMIT $2";
 
 constexpr const char* delete_sql
   = "DELETE FROM callbacks WHERE id = ANY($1::bigint[])";
@@ -35,27 +42,37 @@ std::string int_array(const std::vector<Int>& xs) {
 } // namespace
 
 void insert_callbacks(pqxx::connection& conn, int32_t shard,
-                      const std::vector<std::string>& kinds,
-                      const std::vector<std::string>& payloads) {
+                      const std::vector<callback_event>& events) {
   pqxx::work tx{conn};
   std::string sql = insert_head;
-  for (size_t i = 0; i < kinds.size() && i < payloads.size(); ++i) {
+  for (size_t i = 0; i < events.size(); ++i) {
+    auto& e = events[i];
     if (i > 0)
       sql += ',';
-    sql += "(" + std::to_string(shard) + "," + tx.quote(kinds[i]) + ","
-           + tx.quote(payloads[i]) + "::jsonb)";
+    sql += "(" + std::to_string(shard) + "," + tx.quote(e.kind) + ","
+           + tx.quote(e.payload) + "::jsonb,"
+           + (e.key.empty() ? std::string{"NULL"} : tx.quote(e.key)) + ")";
   }
-  if (!kinds.empty())
-    tx.exec(sql);
+  if (!events.empty())
+    tx.exec(sql + insert_tail);
   tx.commit();
 }
 
+std::string status_key(const std::string& id, const std::string& status) {
+  return "status:" + id + ":" + status;
+}
+
+std::string message_key(const std::string& id) {
+  return "message:" + id;
+}
+
 std::vector<callback_row> due_callbacks(pqxx::connection& conn,
+                                        const std::string& owner,
                                         const std::vector<int32_t>& shards,
                                         int limit) {
   pqxx::read_transaction tx{conn};
   std::vector<callback_row> out;
-  for (auto row : tx.exec_params(due_sql, int_array(shards), limit))
+  for (auto row : tx.exec_params(due_sql, int_array(shards), limit, owner))
     out.push_back({row[0].as<int64_t>(), row[1].as<std::string>(),
                    row[2].as<std::string>(), row[3].as<int>()});
   return out;

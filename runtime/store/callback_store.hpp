@@ -18,14 +18,31 @@ struct callback_row {
   int attempts = 0;
 };
 
-/// Queues callbacks of `shard`, pairwise from `kinds` and `payloads`, in
-/// one transaction.
-void insert_callbacks(pqxx::connection& conn, int32_t shard,
-                      const std::vector<std::string>& kinds,
-                      const std::vector<std::string>& payloads);
+/// One callback to queue.
+struct callback_event {
+  std::string kind;    ///< "status" or "message"
+  std::string payload; ///< the JSON to store
+  /// The event's identity (status_key, message_key): a second event with a
+  /// key still queued is not queued again. Empty: never deduplicated.
+  std::string key{};
+};
 
-/// Up to `limit` callbacks of `shards` that are due, oldest first.
+/// Queues callbacks of `shard` in one transaction; events whose key is
+/// queued already are skipped (schema/010_callback_dedup.sql).
+void insert_callbacks(pqxx::connection& conn, int32_t shard,
+                      const std::vector<callback_event>& events);
+
+/// The key of status `status` of message `id`.
+std::string status_key(const std::string& id, const std::string& status);
+
+/// The key of inbound message `id`.
+std::string message_key(const std::string& id);
+
+/// Up to `limit` callbacks of `shards` that are due, oldest first, of the
+/// shards that the shard map gives to `owner` now (the fence of a deposed
+/// owner that still reaches the database).
 std::vector<callback_row> due_callbacks(pqxx::connection& conn,
+                                        const std::string& owner,
                                         const std::vector<int32_t>& shards,
                                         int limit);
 

@@ -76,14 +76,18 @@ caf::behavior bench_shard(caf::stateful_actor<shard_state>* self,
         (*send_one)();
     });
   return {
-    [=](receipt_atom, int32_t, const std::vector<upstream_receipt>& xs) {
+    [=](receipt_atom, int32_t, int64_t,
+        const std::vector<upstream_receipt>& xs) {
       self->state.receipts += static_cast<int64_t>(xs.size());
+      return caf::ok_atom::value;
     },
     [=](kicked_atom, int32_t, int64_t) {
       std::fprintf(stderr, "session kicked\n");
       std::exit(1);
     },
-    [=](inbound_atom, int32_t, const std::vector<inbound_message>&) {},
+    [=](inbound_atom, int32_t, int64_t, const std::vector<inbound_message>&) {
+      return caf::ok_atom::value;
+    },
     [=](stop_atom) { self->quit(); },
   };
 }

@@ -20,7 +20,9 @@
 #include "support/test_db.hpp"
 
 /// The webhook dispatcher against a real database and a slow webhook: it
-/// keeps at most webhooks.max_concurrent_requests POSTs in flight.
+/// keeps at most webhooks.max_concurrent_requests POSTs in flight. The
+/// callback queue's reads are fenced by the shard map and its inserts
+/// deduplicated by event key.
 
 using namespace mc;
 using namespace std::chrono_literals;
@@ -65,10 +67,12 @@ int peak_with(int lanes, int n) {
   test::scratch_db db{"dispatcher"};
   pqxx::connection conn{db.uri()};
   apply_migrations(conn, MC_SOURCE_DIR "/schema");
-  std::vector<std::string> kinds(n, "status");
-  std::vector<std::string> payloads(
-    n, R"({"id":"m","recipient_id":"1","status":"delivered","timestamp":"1"})");
-  insert_callbacks(conn, 0, kinds, payloads);
+  std::vector<callback_event> events(
+    n, callback_event{"status", R"({"id":"m","recipient_id":"1",)"
+                                R"("status":"delivered","timestamp":"1"})"});
+  insert_callbacks(conn, 0, events);
+  pqxx::nontransaction{conn}.exec(
+    "UPDATE shard_map SET owner = 'c1', epoch = 1 WHERE shard_id = 0");
   slow_webhook hook;
   caf::actor_system_config cfg;
   register_protocol(cfg);
@@ -108,4 +112,39 @@ TEST_CASE("the dispatcher keeps up to max_concurrent_requests webhook POSTs "
   auto peak12 = peak_with(12, 24);
   CHECK(peak12 > 6);
   CHECK(peak12 <= 12);
+}
+
+TEST_CASE("the callback queue skips an event whose key is queued, and only "
+          "the shard's owner in the map reads its callbacks") {
+  test::scratch_db db{"callback_fence"};
+  pqxx::connection conn{db.uri()};
+  apply_migrations(conn, MC_SOURCE_DIR "/schema");
+  auto delivered = status_key("m1", "delivered");
+  insert_callbacks(conn, 0, {{"status", R"({"id":"m1"})", delivered},
+                             {"message", R"({"id":"i1"})", message_key("i1")}});
+  // A redelivered push: both events again, and one new.
+  insert_callbacks(conn, 0, {{"status", R"({"id":"m1"})", delivered},
+                             {"message", R"({"id":"i1"})", message_key("i1")},
+                             {"status", R"({"id":"m1"})",
+                              status_key("m1", "read")}});
+  auto exec = [&](const char* sql) {
+    return pqxx::nontransaction{conn}.exec(sql);
+  };
+  auto queued = [&] {
+    return exec("SELECT count(*) FROM callbacks")[0][0].as<int>();
+  };
+  CHECK(queued() == 3);
+  exec("UPDATE shard_map SET owner = 'c1', epoch = 4 WHERE shard_id = 0");
+  CHECK(due_callbacks(conn, "c1", {0}, 10).size() == 3);
+  // The shard moved: its deposed owner reads nothing, the new one all.
+  exec("UPDATE shard_map SET owner = 'c2', epoch = 5 WHERE shard_id = 0");
+  CHECK(due_callbacks(conn, "c1", {0}, 10).empty());
+  CHECK(due_callbacks(conn, "c2", {0}, 10).size() == 3);
+  // Once posted and deleted, a key is free: the one duplicate left.
+  std::vector<int64_t> ids;
+  for (auto& r : due_callbacks(conn, "c2", {0}, 10))
+    ids.push_back(r.id);
+  delete_callbacks(conn, ids);
+  insert_callbacks(conn, 0, {{"status", R"({"id":"m1"})", delivered}});
+  CHECK(queued() == 1);
 }

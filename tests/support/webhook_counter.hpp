@@ -2,9 +2,9 @@
 
 /// A webhook receiver on loopback (or on `host`, e.g. the root side of a
 /// test's bridge) for end-to-end tests: records every status ("id:status")
-/// and inbound message ("from:body" for text, "in:id" for other types) it
-/// is posted, and counts how often each was posted (duplicates are at
-/// least once's).
+/// and inbound message ("message:id" for every type, and "from:body" for
+/// text) it is posted, and counts how often each was posted (duplicates
+/// are at least once's; a text posted twice counts once).
 
 #include <map>
 #include <mutex>
@@ -55,12 +55,25 @@ public:
     return seen_.size();
   }
 
-  /// Events posted more than once.
+  /// How many distinct events start with `prefix`.
+  size_t count_prefix(const std::string& prefix) {
+    std::lock_guard<std::mutex> guard{mtx_};
+    size_t n = 0;
+    for (auto i = seen_.lower_bound(prefix);
+         i != seen_.end() && i->first.compare(0, prefix.size(), prefix) == 0;
+         ++i)
+      ++n;
+    return n;
+  }
+
+  /// Extra posts of events posted more than once (an inbound text counts
+  /// by its "message:id" only, not again by its "from:body").
   size_t duplicates() {
     std::lock_guard<std::mutex> guard{mtx_};
     size_t n = 0;
     for (auto& [e, count] : seen_)
-      n += count > 1 ? count - 1 : 0;
+      if (!text_keys_.count(e))
+        n += count > 1 ? count - 1 : 0;
     return n;
   }
 
@@ -77,11 +90,14 @@ private:
                 + s["status"].GetString()];
     if (doc.HasMember("messages") && doc["messages"].IsArray())
       for (auto& m : doc["messages"].GetArray()) {
-        if (m.HasMember("text") && m["text"].HasMember("body"))
-          ++seen_[std::string{m["from"].GetString()} + ":"
-                  + m["text"]["body"].GetString()];
-        else if (m.HasMember("id") && m["id"].IsString())
-          ++seen_[std::string{"in:"} + m["id"].GetString()];
+        if (m.HasMember("id") && m["id"].IsString())
+          ++seen_[std::string{"message:"} + m["id"].GetString()];
+        if (m.HasMember("text") && m["text"].IsObject()) {
+          auto key = std::string{m["from"].GetString()} + ":"
+                     + m["text"]["body"].GetString();
+          ++seen_[key];
+          text_keys_.insert(key);
+        }
       }
   }
 
@@ -91,6 +107,7 @@ private:
   std::mutex mtx_;
   int port_ = 0;
   std::map<std::string, size_t> seen_;
+  std::set<std::string> text_keys_;
 };
 
 } // namespace mc::test

@@ -51,7 +51,11 @@ caf::behavior ok_writer(caf::stateful_actor<ok_writer_state>* self) {
     [=](pending_atom, int32_t) { return std::vector<upstream_message>{}; },
     [=](sent_atom, const std::vector<std::string>&) {},
     [=](callback_atom, int32_t, const std::vector<std::string>&,
-        const std::vector<std::string>&) {},
+        const std::vector<std::string>&, const std::vector<std::string>&) {
+      return caf::ok_atom::value;
+    },
+    [=](inbound_seen_atom, int32_t, const std::vector<std::string>&,
+        const std::vector<std::string>&) { return caf::ok_atom::value; },
   };
 }
 
@@ -98,6 +102,8 @@ struct fixture : test_coordinator_fixture<node_test_config> {
   caf::actor writer = sys.spawn(ok_writer);
   caf::actor upstream = sys.spawn(ok_upstream);
   caf::actor node;
+  std::shared_ptr<settings_cache> settings
+    = std::make_shared<settings_cache>();
   /// Cleared by a case that ends the node (its state is gone then).
   bool node_alive = true;
 
@@ -106,7 +112,7 @@ struct fixture : test_coordinator_fixture<node_test_config> {
     cfg.node_id = "core-1";
     cfg.writers = {caf::actor_cast<db_writer_actor>(writer)};
     cfg.upstream = caf::actor_cast<upstream_actor>(upstream);
-    cfg.settings = std::make_shared<settings_cache>();
+    cfg.settings = settings;
     node = caf::actor_cast<caf::actor>(sys.spawn(coreapp_node, std::move(cfg)));
     consume_messages();
   }
@@ -369,4 +375,19 @@ TEST_CASE_FIXTURE(fixture, "stopping the node stops the shards it owns") {
   CHECK_FALSE(r.accepted);
   CHECK(is_receiver_down(r.err));
   CHECK(w().commits.size() == 1);
+}
+
+TEST_CASE_FIXTURE(fixture, "a settings push is in force when the node acks") {
+  app_settings pushed;
+  pushed.webhook_url = "http://127.0.0.1:1/hook";
+  pushed.sent_status = true;
+  REQUIRE(settings->get().webhook_url.empty());
+  auto h = self->request(node, caf::infinite, settings_push_atom::value,
+                         settings_to_stored_json(pushed));
+  settle();
+  bool acked = false;
+  h.receive([&](caf::ok_atom) { acked = true; }, [](caf::error&) {});
+  CHECK(acked);
+  CHECK(settings->get().webhook_url == pushed.webhook_url);
+  CHECK(settings->get().sent_status);
 }

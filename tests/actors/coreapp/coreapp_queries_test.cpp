@@ -34,7 +34,11 @@ caf::behavior ok_writer(caf::event_based_actor*) {
     [=](pending_atom, int32_t) { return std::vector<upstream_message>{}; },
     [=](sent_atom, const std::vector<std::string>&) {},
     [=](callback_atom, int32_t, const std::vector<std::string>&,
-        const std::vector<std::string>&) {},
+        const std::vector<std::string>&, const std::vector<std::string>&) {
+      return caf::ok_atom::value;
+    },
+    [=](inbound_seen_atom, int32_t, const std::vector<std::string>&,
+        const std::vector<std::string>&) { return caf::ok_atom::value; },
   };
 }
 

@@ -53,8 +53,17 @@ struct fake_writer_state {
   std::deque<caf::error> commit_script;
   /// What the pending load returns.
   std::vector<upstream_message> pending_reply;
-  /// Callback rows queued (webhook events persisted).
+  /// Callback rows committed (webhook events persisted), and their keys.
   size_t callbacks = 0;
+  std::vector<std::string> callback_keys;
+  /// When set, callback writes wait for (release_atom, callback_atom).
+  bool hold_callbacks = false;
+  /// Outcomes of the next callback writes; a default error means ok.
+  std::deque<caf::error> callback_script;
+  std::deque<std::pair<caf::response_promise, std::vector<std::string>>>
+    held_callbacks;
+  /// Inbound ids recorded (inbound_seen_atom).
+  std::vector<std::string> inbound_seen;
   /// Rows of every commit call, in arrival order.
   std::vector<std::vector<upstream_message>> commits;
   /// (shard, epoch) of every commit call.
@@ -127,9 +136,45 @@ caf::behavior fake_writer(writer_actor* self) {
       self->state.sent.push_back(std::move(ids));
     },
     [=](callback_atom, int32_t, const std::vector<std::string>&,
-        const std::vector<std::string>& payloads) {
-      // Webhooks are off in most of these tests; the handoff's turns them on.
-      self->state.callbacks += payloads.size();
+        const std::vector<std::string>&,
+        std::vector<std::string>& keys) -> caf::result<caf::ok_atom> {
+      auto& st = self->state;
+      if (st.hold_callbacks) {
+        auto rp = self->make_response_promise<caf::ok_atom>();
+        st.held_callbacks.emplace_back(rp, std::move(keys));
+        return rp;
+      }
+      if (!st.callback_script.empty()) {
+        auto err = std::move(st.callback_script.front());
+        st.callback_script.pop_front();
+        if (err)
+          return err;
+      }
+      st.callbacks += keys.size();
+      for (auto& k : keys)
+        st.callback_keys.push_back(std::move(k));
+      return caf::ok_atom::value;
+    },
+    [=](release_atom, callback_atom, bool ok) {
+      auto& st = self->state;
+      if (st.held_callbacks.empty())
+        return; // the test's own checks then fail on the missing answer
+      auto held = std::move(st.held_callbacks.front());
+      st.held_callbacks.pop_front();
+      if (!ok) {
+        held.first.deliver(make_error(mc_errc::database, "scripted"));
+        return;
+      }
+      st.callbacks += held.second.size();
+      for (auto& k : held.second)
+        st.callback_keys.push_back(std::move(k));
+      held.first.deliver(caf::ok_atom::value);
+    },
+    [=](inbound_seen_atom, int32_t, std::vector<std::string>& ids,
+        const std::vector<std::string>&) {
+      for (auto& id : ids)
+        self->state.inbound_seen.push_back(std::move(id));
+      return caf::ok_atom::value;
     },
   };
 }
@@ -945,7 +990,7 @@ TEST_CASE_FIXTURE(fixture, "a handoff drains, then persists receipts until "
   REQUIRE(answers().size() == 2);
   CHECK_FALSE(answers()[1].accepted); // no new work
   std::vector<upstream_receipt> rs{{"a", "16315550000", "delivered", 1}};
-  caf::anon_send(shard, receipt_atom::value, own_shard, rs);
+  caf::anon_send(shard, receipt_atom::value, own_shard, own_epoch, rs);
   consume_messages();
   CHECK(w().callbacks == 1);
   CHECK_FALSE(shard_down());
@@ -972,4 +1017,173 @@ TEST_CASE_FIXTURE(fixture, "a parted shard nobody takes over stops after "
   consume_messages();
   CHECK(shard_down());
   caf::anon_send_exit(asker, caf::exit_reason::user_shutdown);
+}
+
+// -- acknowledged pushes -----------------------------------------------------------
+
+namespace {
+
+/// Plays the upstream's push side: forwards (receipt|inbound, shard, epoch,
+/// xs) to the shard as a request and records each answer.
+struct pusher_state {
+  static inline const char* name = "pusher";
+  int oks = 0;
+  std::vector<caf::error> errors;
+};
+
+caf::behavior pusher(caf::stateful_actor<pusher_state>* self,
+                     caf::actor target) {
+  auto owner = caf::actor_cast<upstream_owner_actor>(target);
+  auto on_ok = [=](caf::ok_atom) { ++self->state.oks; };
+  auto on_err = [=](caf::error& err) { self->state.errors.push_back(err); };
+  return {
+    [=](receipt_atom, int32_t shard, int64_t epoch,
+        std::vector<upstream_receipt>& xs) {
+      self->request(owner, caf::infinite, receipt_atom::value, shard, epoch,
+                    std::move(xs))
+        .then(on_ok, on_err);
+    },
+    [=](inbound_atom, int32_t shard, int64_t epoch,
+        std::vector<inbound_message>& xs) {
+      self->request(owner, caf::infinite, inbound_atom::value, shard, epoch,
+                    std::move(xs))
+        .then(on_ok, on_err);
+    },
+  };
+}
+
+struct push_fixture : fixture {
+  caf::actor push;
+
+  void start_pushing(shard_limits limits = {}) {
+    start(limits);
+    push = sys.spawn(pusher, shard);
+    consume_messages();
+  }
+
+  pusher_state& p() {
+    return deref<caf::stateful_actor<pusher_state>>(push).state;
+  }
+
+  void receipt(const std::string& id, int64_t epoch = own_epoch) {
+    std::vector<upstream_receipt> rs{{id, "16315550000", "delivered", 1}};
+    caf::anon_send(push, receipt_atom::value, own_shard, epoch, rs);
+    consume_messages();
+  }
+
+  ~push_fixture() override {
+    if (push)
+      caf::anon_send_exit(push, caf::exit_reason::user_shutdown);
+    consume_messages();
+  }
+};
+
+} // namespace
+
+TEST_CASE_FIXTURE(push_fixture,
+                  "a receipt push is answered only after its callbacks "
+                  "committed, with no webhook set") {
+  REQUIRE(settings->get().webhook_url.empty());
+  w().hold_callbacks = true;
+  start_pushing();
+  receipt("a");
+  REQUIRE(w().held_callbacks.size() == 1);
+  CHECK(p().oks == 0);
+  CHECK(p().errors.empty());
+  caf::anon_send(writer, release_atom::value, callback_atom::value, true);
+  consume_messages();
+  CHECK(p().oks == 1);
+  CHECK(w().callback_keys == strings{"status:a:delivered"});
+}
+
+TEST_CASE_FIXTURE(push_fixture,
+                  "a failed callback commit answers the push with an error") {
+  w().hold_callbacks = true;
+  start_pushing();
+  receipt("a");
+  caf::anon_send(writer, release_atom::value, callback_atom::value, false);
+  consume_messages();
+  CHECK(p().oks == 0);
+  REQUIRE(p().errors.size() == 1);
+  CHECK(is(p().errors[0], mc_errc::database));
+  // A writer that never answers: the push fails at the write bound.
+  receipt("b");
+  CHECK(p().errors.size() == 1);
+  advance_time(timeouts::callback_write);
+  consume_messages();
+  REQUIRE(p().errors.size() == 2);
+  CHECK(is(p().errors[1], mc_errc::database));
+  CHECK(p().oks == 0);
+}
+
+TEST_CASE_FIXTURE(push_fixture, "a push for another epoch or shard is "
+                                "refused and writes nothing") {
+  start_pushing();
+  receipt("a", own_epoch - 1);
+  receipt("b", own_epoch + 1);
+  std::vector<upstream_receipt> rs{{"c", "16315550000", "delivered", 1}};
+  caf::anon_send(push, receipt_atom::value, own_shard + 1, own_epoch, rs);
+  consume_messages();
+  REQUIRE(p().errors.size() == 3);
+  for (auto& err : p().errors)
+    CHECK(is(err, mc_errc::not_owner));
+  CHECK(p().oks == 0);
+  CHECK(w().callbacks == 0);
+}
+
+TEST_CASE_FIXTURE(push_fixture, "an inbound push is answered after its "
+                                "sender and its callback are committed") {
+  w().hold_callbacks = true;
+  start_pushing();
+  std::vector<inbound_message> xs{
+    {"i1", "15550001000", R"({"type":"text","text":{"body":"hi"}})", 1}};
+  caf::anon_send(push, inbound_atom::value, own_shard, own_epoch, xs);
+  consume_messages();
+  CHECK(w().inbound_seen == strings{"i1"});
+  CHECK(p().oks == 0);
+  caf::anon_send(writer, release_atom::value, callback_atom::value, true);
+  consume_messages();
+  CHECK(p().oks == 1);
+  CHECK(w().callback_keys == strings{"message:i1"});
+}
+
+TEST_CASE_FIXTURE(push_fixture,
+                  "a sent status whose write failed is written again") {
+  app_settings s;
+  s.sent_status = true;
+  settings->set(s);
+  w().callback_script.push_back(make_error(mc_errc::database, "down"));
+  start_pushing();
+  send("a");
+  consume_messages();
+  REQUIRE(answers().size() == 1);
+  CHECK(answers()[0].accepted);
+  REQUIRE(flat(up().submits) == strings{"a"});
+  advance_time(50ms); // the sent flush: its write fails
+  consume_messages();
+  CHECK(w().callbacks == 0);
+  CHECK(w().callback_script.empty());
+  advance_time(500ms); // retried
+  consume_messages();
+  CHECK(w().callback_keys == strings{"status:a:sent"});
+}
+
+TEST_CASE_FIXTURE(push_fixture, "pushes beyond the writes under way are "
+                                "refused as overloaded, not queued") {
+  w().hold_callbacks = true;
+  shard_limits limits;
+  limits.max_push_writes = 2;
+  start_pushing(limits);
+  receipt("a");
+  receipt("b");
+  receipt("c");
+  REQUIRE(w().held_callbacks.size() == 2);
+  REQUIRE(p().errors.size() == 1);
+  CHECK(is(p().errors[0], mc_errc::overloaded));
+  caf::anon_send(writer, release_atom::value, callback_atom::value, true);
+  consume_messages();
+  CHECK(p().oks == 1);
+  receipt("c"); // pushed again: room for it now
+  CHECK(w().held_callbacks.size() == 2);
+  CHECK(p().errors.size() == 1);
 }

@@ -1,5 +1,6 @@
 #include "support/caf_dsl.hpp"
 
+#include <deque>
 #include <map>
 #include <set>
 #include <memory>
@@ -42,8 +43,27 @@ struct owner_state {
   std::vector<std::pair<int32_t, upstream_receipt>> receipts;
   std::vector<std::pair<int32_t, inbound_message>> inbound;
   size_t receipt_batches = 0;
+  /// The epoch of every push, in arrival order.
+  std::vector<int64_t> push_epochs;
+  /// When set, pushes are not answered until (release_push_atom, ok).
+  bool hold_pushes = false;
+  std::deque<caf::response_promise> held;
   static inline const char* name = "test_owner";
 };
+
+/// Test-only: answers the oldest held push (ok or a database error).
+using release_push_atom = caf::atom_constant<caf::atom("rel_push")>;
+
+/// Answers a push at once (ok) or holds it.
+caf::result<caf::ok_atom> answer_push(caf::stateful_actor<owner_state>* self,
+                                      int64_t epoch) {
+  self->state.push_epochs.push_back(epoch);
+  if (!self->state.hold_pushes)
+    return caf::ok_atom::value;
+  auto rp = self->make_response_promise<caf::ok_atom>();
+  self->state.held.push_back(rp);
+  return rp;
+}
 
 caf::behavior owner(caf::stateful_actor<owner_state>* self, caf::actor sim) {
   self->state.sim = sim;
@@ -81,14 +101,29 @@ caf::behavior owner(caf::stateful_actor<owner_state>* self, caf::actor sim) {
     [=](kicked_atom, int32_t shard, int64_t epoch) {
       self->state.kicks.emplace_back(shard, epoch);
     },
-    [=](receipt_atom, int32_t shard, std::vector<upstream_receipt>& xs) {
+    [=](receipt_atom, int32_t shard, int64_t epoch,
+        std::vector<upstream_receipt>& xs) {
       ++self->state.receipt_batches;
       for (auto& x : xs)
         self->state.receipts.emplace_back(shard, std::move(x));
+      return answer_push(self, epoch);
     },
-    [=](inbound_atom, int32_t shard, std::vector<inbound_message>& xs) {
+    [=](inbound_atom, int32_t shard, int64_t epoch,
+        std::vector<inbound_message>& xs) {
       for (auto& x : xs)
         self->state.inbound.emplace_back(shard, std::move(x));
+      return answer_push(self, epoch);
+    },
+    [=](release_push_atom, bool ok) {
+      auto& held = self->state.held;
+      if (held.empty())
+        return; // the test's own checks then fail on the missing answer
+      auto rp = std::move(held.front());
+      held.pop_front();
+      if (ok)
+        rp.deliver(caf::ok_atom::value);
+      else
+        rp.deliver(make_error(mc_errc::database, "scripted"));
     },
   };
 }
@@ -554,4 +589,117 @@ TEST_CASE_FIXTURE(fixture, "a message the rules refuse gets one failed receipt w
   auto log = ledger->entries(0, 10);
   REQUIRE(log.size() == 2);
   CHECK(log[1].payload == tmpl);
+}
+
+// -- acknowledged pushes -----------------------------------------------------------
+
+TEST_CASE_FIXTURE(fixture, "an unacknowledged receipt is pushed again after "
+                           "the timeout, an acknowledged one never") {
+  start(quiet());
+  auto a = new_owner();
+  login(a, 0, 1);
+  consume_messages();
+  st(a).hold_pushes = true;
+  submit(a, 0, 1, msgs({"m1"}));
+  advance(201ms);
+  REQUIRE(st(a).receipts.size() == 1);
+  CHECK(ledger->stats().unacked == 1);
+  // No answer within the push timeout (2 s): pushed again after it.
+  advance(1990ms, 10ms);
+  CHECK(st(a).receipts.size() == 1);
+  advance(300ms, 10ms);
+  REQUIRE(st(a).receipts.size() == 2);
+  CHECK(st(a).receipts[1].second.id == "m1");
+  CHECK(ledger->stats().redelivered == 1);
+  // A database error answer: pushed again after the backoff.
+  caf::anon_send(a, release_push_atom::value, false); // the first push
+  caf::anon_send(a, release_push_atom::value, false); // the second
+  advance(600ms, 10ms);
+  REQUIRE(st(a).receipts.size() == 3);
+  caf::anon_send(a, release_push_atom::value, true);
+  consume_messages();
+  CHECK(ledger->stats().unacked == 0);
+  advance(20s, 100ms);
+  CHECK(st(a).receipts.size() == 3);
+  CHECK(ledger->stats().receipts == 1); // counted once, when first pushed
+}
+
+TEST_CASE_FIXTURE(fixture, "the next epoch's login gets every unacknowledged "
+                           "push; the old epoch's ack does not count") {
+  start(quiet());
+  auto a = new_owner();
+  login(a, 0, 1);
+  consume_messages();
+  st(a).hold_pushes = true;
+  submit(a, 0, 1, msgs({"m1", "m2"}));
+  advance(201ms);
+  REQUIRE(st(a).receipts.size() == 2);
+  auto b = new_owner();
+  st(b).hold_pushes = true;
+  login(b, 0, 2);
+  consume_messages();
+  REQUIRE(st(b).logins_ok == 1);
+  REQUIRE(st(b).receipts.size() == 2);
+  CHECK(st(b).push_epochs == std::vector<int64_t>{2});
+  // The kicked owner's late ok is ignored: still unacknowledged.
+  caf::anon_send(a, release_push_atom::value, true);
+  consume_messages();
+  CHECK(ledger->stats().unacked == 2);
+  // The current session acks: done, nothing more is pushed.
+  caf::anon_send(b, release_push_atom::value, true);
+  consume_messages();
+  CHECK(ledger->stats().unacked == 0);
+  advance(10s, 100ms);
+  CHECK(st(b).receipts.size() == 2);
+  CHECK(st(a).receipts.size() == 2);
+}
+
+TEST_CASE_FIXTURE(fixture, "pushes stop at the window and flow again as "
+                           "acks come") {
+  auto cfg = quiet();
+  cfg.push_window = 3;
+  start(cfg);
+  auto a = new_owner();
+  login(a, 0, 1);
+  consume_messages();
+  st(a).hold_pushes = true;
+  submit(a, 0, 1, msgs({"m1", "m2"}));
+  advance(201ms);
+  submit(a, 0, 1, msgs({"m3", "m4", "m5"}));
+  advance(201ms);
+  // Two in the first push, one more fits; two wait in the simulator.
+  REQUIRE(st(a).receipts.size() == 3);
+  CHECK(ledger->stats().unacked == 3);
+  caf::anon_send(a, release_push_atom::value, true); // m1, m2
+  advance(50ms, 10ms);
+  REQUIRE(st(a).receipts.size() == 5);
+  CHECK(st(a).receipts[3].second.id == "m4");
+  CHECK(st(a).receipts[4].second.id == "m5");
+  CHECK(ledger->stats().unacked == 3);
+  caf::anon_send(a, release_push_atom::value, true);
+  caf::anon_send(a, release_push_atom::value, true);
+  consume_messages();
+  CHECK(ledger->stats().unacked == 0);
+}
+
+TEST_CASE_FIXTURE(fixture, "inbound generation pauses while the shard's "
+                           "window is full") {
+  auto cfg = quiet();
+  cfg.push_window = 5;
+  cfg.inbound_rate = 100;
+  cfg.users = 1;
+  start(cfg);
+  auto a = new_owner();
+  st(a).hold_pushes = true;
+  login(a, 0, 1);
+  advance(1500ms, 10ms); // within the push timeout: nothing pushed again
+  CHECK(st(a).inbound.size() <= 5);
+  CHECK(st(a).inbound.size() >= 1);
+  CHECK(ledger->stats().unacked <= 5);
+  CHECK(ledger->stats().inbound_paused > 50);
+  auto before = st(a).inbound.size();
+  while (!st(a).held.empty())
+    caf::anon_send(a, release_push_atom::value, true), consume_messages();
+  advance(200ms, 10ms);
+  CHECK(st(a).inbound.size() > before);
 }
