@@ -273,7 +273,9 @@ cloud_upstream_actor::behavior_type cloud_upstream(
         return make_error(mc_errc::upstream_refused,
                           "a status of a send not recorded yet");
       // Answered once the shard persisted both parts (acknowledged pushes).
-      auto promise = self->make_response_promise<caf::ok_atom>();
+      // Shared: the handlers of both parts may deliver it.
+      auto promise = std::make_shared<caf::typed_response_promise<caf::ok_atom>>(
+        self->make_response_promise<caf::ok_atom>());
       auto owner = i->second.owner;
       auto epoch = i->second.epoch;
       auto left = std::make_shared<int>(2);
@@ -282,9 +284,9 @@ cloud_upstream_actor::behavior_type cloud_upstream(
           return;
         if (err) {
           *left = 0;
-          promise.deliver(std::move(err));
+          promise->deliver(std::move(err));
         } else if (--*left == 0) {
-          promise.deliver(caf::ok_atom::value);
+          promise->deliver(caf::ok_atom::value);
         }
       };
       auto push = [=](auto atom, auto xs) {
@@ -300,7 +302,7 @@ cloud_upstream_actor::behavior_type cloud_upstream(
       };
       push(receipt_atom::value, std::move(*receipts));
       push(inbound_atom::value, std::move(ms));
-      return promise;
+      return *promise;
     },
     [=](caf::tick_atom) {
       auto& st = self->state;
