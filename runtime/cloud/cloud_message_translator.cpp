@@ -192,8 +192,10 @@ cloud_message_translator::translate(const std::string& payload,
   out.AddMember("messaging_product", "whatsapp", a);
   if (auto rt = in.FindMember("recipient_type"); rt != in.MemberEnd())
     out.AddMember("recipient_type", Value{rt->value, a}, a);
-  out.AddMember(is_bsuid(recipient) ? "recipient" : "to", str(recipient, a),
-                a);
+  // A name chosen at run time is no string literal: RapidJSON takes it as
+  // a StringRef.
+  out.AddMember(rapidjson::StringRef(is_bsuid(recipient) ? "recipient" : "to"),
+                str(recipient, a), a);
   if (auto ctx = in.FindMember("context"); ctx != in.MemberEnd())
     out.AddMember("context", Value{ctx->value, a}, a);
   Value object;
