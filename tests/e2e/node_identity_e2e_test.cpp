@@ -30,7 +30,9 @@ TEST_CASE("a node whose certificate is issued to another name does not "
                   != std::string::npos,
                 c2.log());
   CHECK(c.query("SELECT count(*) FROM nodes WHERE node_id = 'c2'") == "0");
-  // Its own certificate starts it.
+  // Its own certificate starts it (a coreapp registers once it reached
+  // the upstream).
+  c.start_sim();
   auto& c3 = c.start("coreapp", "c3");
   CHECK(c.wait([&] {
     return c.query("SELECT count(*) FROM nodes WHERE node_id = 'c3'") == "1";
