@@ -143,16 +143,21 @@ MC_SECRETS="$MC_VAR/secrets"
 MC_TLS_DIR="$MC_VAR/tls"
 export MC_SECRETS MC_TLS_DIR
 
-# save_api_key KEY: writes the cluster's API key to var/secrets/api-key and
-# a curl header file var/secrets/api-key.header (both 0600), so that scripts
-# pass it as `curl -H @FILE` and no command line shows it.
+# save_api_key KEY: writes the cluster's API key to $MC_SECRETS/api-key and
+# a curl header file $MC_SECRETS/api-key.header (both 0600), so that scripts
+# pass it as `curl -H @FILE` and no command line shows it. Each file is
+# written beside and renamed over the old one (deploy/rotate-secrets), so
+# a reader sees the old key or the new one, never half of one, and a file
+# someone had opened up gets 0600 again.
 save_api_key() {
   (
     umask 077
     mkdir -p "$MC_SECRETS"
     chmod 0700 "$MC_SECRETS"
-    printf '%s\n' "$1" >"$MC_SECRETS/api-key"
-    printf 'X-API-Key: %s\n' "$1" >"$MC_SECRETS/api-key.header"
+    printf '%s\n' "$1" >"$MC_SECRETS/.api-key.new"
+    printf 'X-API-Key: %s\n' "$1" >"$MC_SECRETS/.api-key.header.new"
+    mv -f "$MC_SECRETS/.api-key.new" "$MC_SECRETS/api-key"
+    mv -f "$MC_SECRETS/.api-key.header.new" "$MC_SECRETS/api-key.header"
   )
 }
 

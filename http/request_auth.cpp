@@ -74,8 +74,8 @@ std::optional<token_claims> authenticate(const webapp_context& ctx,
                                     "header; log in at /v1/users/login"));
     return std::nullopt;
   }
-  auto claims = verify_token(token, ctx.token_secret,
-                             static_cast<int64_t>(std::time(nullptr)));
+  auto claims
+    = ctx.keys->verify(token, static_cast<int64_t>(std::time(nullptr)));
   if (!claims) {
     reply_error(res, make_api_error(codes::access_denied,
                                     "invalid or expired token"));
@@ -119,7 +119,7 @@ bool authenticate_monitoring(const webapp_context& ctx,
   if (key.empty())
     key = std::string{apikey_credentials(req.get_header_value("Authorization"))};
   if (!key.empty()) {
-    if (!ctx.api_key.empty() && key == ctx.api_key)
+    if (ctx.keys->api_key_matches(key))
       return true;
     reply_error(res, make_api_error(codes::access_denied, "wrong API key"));
     return false;

@@ -76,7 +76,7 @@ void login(webapp_context& ctx, const httplib::Request& req,
   claims.is_admin = row->is_admin;
   claims.expires_at = static_cast<int64_t>(std::time(nullptr)) + token_lifetime_s;
   reply_json(res, 200,
-             login_response_json(sign_token(claims, ctx.token_secret),
+             login_response_json(ctx.keys->sign(claims),
                                  claims.expires_at));
 }
 

@@ -16,6 +16,7 @@
 #include "http/api_error.hpp"
 #include "http/auth.hpp"
 #include "http/cloud_webhook_intake.hpp"
+#include "http/credential_keys.hpp"
 #include "http/login_throttle.hpp"
 #include "http/request_metrics.hpp"
 #include "runtime/db_pool.hpp"
@@ -29,10 +30,9 @@ struct webapp_context {
   std::shared_ptr<db_pool> db;
   std::shared_ptr<routing_table> routes;
   std::shared_ptr<settings_cache> settings;
-  /// Secret that signs tokens, the same on every webapp (from the database).
-  std::string token_secret;
-  /// Key that monitoring routes accept instead of a token (X-API-Key).
-  std::string api_key;
+  /// The token secrets and the API key, the same on every webapp (from
+  /// the database, reloaded so that a rotation needs no restart).
+  std::shared_ptr<credential_keys> keys = std::make_shared<credential_keys>();
   /// Actors that carry sends to the coreapps, used round robin.
   std::vector<caf::actor> gateways;
   std::atomic<uint64_t> next_gateway{0};

@@ -44,7 +44,7 @@ void map_pusher::connect(caf::event_based_actor* self, const std::string& id,
   e.connecting = true;
   auto host = e.host;
   auto port = e.port;
-  connect(self, host, port, [=](caf::actor handle) {
+  connect(self, id, host, port, [=](caf::actor handle) {
     auto i = webapps_.find(id);
     if (i == webapps_.end() || i->second.host != host
         || i->second.port != port)

@@ -56,7 +56,7 @@ void connect(self_ptr self, const std::string& id) {
   auto& e = self->state.coreapps[id];
   e.connecting = true;
   e.tried = true;
-  self->state.cfg.connect(self, e.host, e.caf_port, [=](caf::actor handle) {
+  self->state.cfg.connect(self, id, e.host, e.caf_port, [=](caf::actor handle) {
     auto i = self->state.coreapps.find(id);
     if (i == self->state.coreapps.end())
       return;

@@ -144,7 +144,7 @@ caf::behavior route_connector(caf::event_based_actor* self,
   return {
     [=](caf::connect_atom, const std::string& owner, const std::string& host,
         uint16_t port) {
-      connect(self, host, port, [=](caf::actor handle) {
+      connect(self, owner, host, port, [=](caf::actor handle) {
         self->send(listener, connected_atom::value, owner, host, port,
                    std::move(handle));
       });

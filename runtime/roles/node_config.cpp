@@ -7,6 +7,7 @@
 
 #include "actors/protocol/register.hpp"
 #include "runtime/roles/openssl_error_queue.hpp"
+#include "runtime/roles/peer_name_check.hpp"
 
 namespace mc {
 
@@ -20,8 +21,11 @@ node_config::node_config(const options& opts) {
     // SSL_VERIFY_FAIL_IF_NO_PEER_CERT: both ends must present a valid
     // (unexpired) certificate of the cluster CA. Without these fields it
     // would fall back to anonymous AECDH ciphers that authenticate nobody.
+    // CAF checks the chain only; the peers' names are checked by
+    // peer_name_check (a node's CN must be its node id).
     load<caf::openssl::manager>();
     clear_openssl_errors_per_call();
+    check_peer_names(opts.node_id);
     openssl_certificate = opts.tls_cert;
     openssl_key = opts.tls_key;
     openssl_cafile = opts.tls_ca;

@@ -1,5 +1,7 @@
 #include "runtime/roles/openssl_error_queue.hpp"
 
+#include "runtime/roles/peer_name_check.hpp"
+
 #include <limits>
 #include <dlfcn.h>
 #include <openssl/err.h>
@@ -40,8 +42,11 @@ int SSL_write(SSL* ssl, const void* buf, int num) {
   return real(ssl, buf, num);
 }
 
+/// Also where each connection this node opens gets its peer-name check
+/// (runtime/roles/peer_name_check): CAF offers no other hook.
 int SSL_connect(SSL* ssl) {
   static auto real = next_definition<int (*)(SSL*)>("SSL_connect");
+  mc::bind_peer_name(ssl);
   clear();
   return real(ssl);
 }

@@ -17,8 +17,9 @@ namespace mc {
 /// bytes (see SSL_pending in the .cpp). This file defines SSL_read,
 /// SSL_write, SSL_connect, SSL_accept and SSL_pending in the binary:
 /// the dynamic linker binds libcaf_openssl's calls to them first, and they
-/// clear the queue and call OpenSSL's own. Calling this function links
-/// them in; it does nothing else.
+/// clear the queue and call OpenSSL's own. SSL_connect also gives the
+/// connection its node-id check first (peer_name_check). Calling this
+/// function links them in; it does nothing else.
 void clear_openssl_errors_per_call();
 
 } // namespace mc

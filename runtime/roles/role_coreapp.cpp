@@ -29,16 +29,17 @@ namespace {
 /// runs on the heartbeat thread, which must keep beating.
 constexpr auto upstream_connect_timeout = std::chrono::milliseconds{1000};
 
-/// Resolves `host:port` through the one remote connector (the middleman
-/// actor, with a timeout) from a short-lived actor, and waits for it: the
-/// role's thread is no actor, but the way to reach the peer stays the same.
-caf::actor connect_once(caf::actor_system& sys, const std::string& host,
-                        uint16_t port) {
+/// Resolves `host:port`, where node `node_id` registered, through the one
+/// remote connector (the middleman actor, with a timeout) from a
+/// short-lived actor, and waits for it: the role's thread is no actor, but
+/// the way to reach the peer stays the same.
+caf::actor connect_once(caf::actor_system& sys, const std::string& node_id,
+                        const std::string& host, uint16_t port) {
   auto found = std::make_shared<std::promise<caf::actor>>();
   auto result = found->get_future();
   auto connect = middleman_connector(upstream_connect_timeout);
   sys.spawn([=](caf::event_based_actor* self) {
-    connect(self, host, port, [=](caf::actor handle) {
+    connect(self, node_id, host, port, [=](caf::actor handle) {
       found->set_value(std::move(handle));
       self->quit();
     });
@@ -62,7 +63,8 @@ caf::actor connect_upstream(caf::actor_system& sys, const options& opts,
     for (auto& n : sims) {
       if (n.state == node_state::stopped)
         continue;
-      auto h = connect_once(sys, n.host, static_cast<uint16_t>(n.caf_port));
+      auto h = connect_once(sys, n.node_id, n.host,
+                            static_cast<uint16_t>(n.caf_port));
       if (h) {
         log_info(opts.node_id, "connected to upstream ", n.node_id, " at ",
                  n.host, ":", n.caf_port);

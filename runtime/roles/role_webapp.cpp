@@ -45,6 +45,19 @@ void load_revoked(http::webapp_context& ctx) {
   ctx.revoked = std::move(ids);
 }
 
+/// Reads the token secrets and the API key; a rotation
+/// (deploy/rotate-secrets) is in force here from the first read after it.
+void load_keys(http::webapp_context& ctx) {
+  auto secrets = ctx.db->with(
+    [](pqxx::connection& c) { return load_secrets(c); });
+  if (ctx.keys->set(secrets))
+    log_info(ctx.node_id, "secrets loaded; the previous token secret ",
+             secrets.previous_token_secret.empty()
+               ? std::string{"is refused"}
+               : "verifies for " + std::to_string(secrets.previous_valid_ms)
+                   + " ms more");
+}
+
 } // namespace
 
 int run_webapp(const options& opts) {
@@ -59,10 +72,7 @@ int run_webapp(const options& opts) {
   ctx.routes = std::make_shared<routing_table>();
   ctx.settings = std::make_shared<settings_cache>();
   ctx.callback_queue_cap = opts.callback_queue_cap;
-  auto secrets = ctx.db->with(
-    [](pqxx::connection& c) { return load_secrets(c); });
-  ctx.token_secret = std::move(secrets.token_secret);
-  ctx.api_key = std::move(secrets.api_key);
+  load_keys(ctx);
   ctx.trusted_proxies = opts.trusted_proxies;
   ctx.db->with([&](pqxx::connection& c) {
     ctx.settings->set(load_settings(c));
@@ -122,11 +132,15 @@ int run_webapp(const options& opts) {
   run_heartbeats(opts, *ctx.db, self,
                  [] { return node_state::serving; },
                  ctx.settings, [&] {
+                   // Every 4 heartbeats (1 s by default): logouts of other
+                   // webapps and rotated secrets.
                    if (++round % 4 == 0) {
                      try {
                        load_revoked(ctx);
+                       load_keys(ctx);
                      } catch (const std::exception& e) {
-                       log_error(opts.node_id, "revoked tokens: ", e.what());
+                       log_error(opts.node_id, "revoked tokens, secrets: ",
+                                 e.what());
                      }
                    }
                  });

@@ -1,5 +1,7 @@
 #include "runtime/roles/tls_files.hpp"
 
+#include "runtime/roles/peer_name_check.hpp"
+
 #include <memory>
 
 #include <openssl/err.h>
@@ -43,6 +45,15 @@ std::string check_tls_files(const options& opts) {
     return "cannot load --tls-key " + opts.tls_key + ": " + last_ssl_error();
   if (SSL_CTX_check_private_key(ctx.get()) != 1)
     return "--tls-key does not belong to --tls-cert: " + last_ssl_error();
+  // Peers check that a node's CN is the node id it registered
+  // (peer_name_check); a node with another's certificate would be refused
+  // by all of them, so it is refused here, at once and clearly.
+  auto cn = common_name(SSL_CTX_get0_certificate(ctx.get()));
+  if (cn != opts.node_id)
+    return "--tls-cert " + opts.tls_cert + " is issued to CN=" + cn
+           + ", not to this node's id " + opts.node_id
+           + ": each node needs a certificate of its own name (deploy/ca DIR "
+           + opts.node_id + ")";
   if (SSL_CTX_load_verify_locations(ctx.get(), opts.tls_ca.c_str(), nullptr)
       != 1)
     return "cannot load --tls-ca " + opts.tls_ca + ": " + last_ssl_error();

@@ -28,8 +28,16 @@ constexpr const char* store_account_sql
 constexpr const char* select_shards_sql
   = "SELECT shards FROM cluster WHERE id = 1";
 
+// The overlap left is computed by the database, so the webapps' clocks do
+// not have to agree with it.
 constexpr const char* select_secrets_sql
-  = "SELECT token_secret, api_key FROM cluster WHERE id = 1";
+  = "SELECT token_secret, api_key,"
+    " CASE WHEN previous_token_secret_until > now()"
+    "  THEN previous_token_secret ELSE '' END,"
+    " CASE WHEN previous_token_secret_until > now()"
+    "  THEN ceil(extract(epoch FROM previous_token_secret_until - now())"
+    "            * 1000)::bigint ELSE 0 END"
+    " FROM cluster WHERE id = 1";
 
 constexpr const char* select_reshard_sql
   = "SELECT reshard_to FROM cluster WHERE id = 1";
@@ -109,7 +117,8 @@ int32_t load_shard_count(pqxx::connection& conn) {
 cluster_secrets load_secrets(pqxx::connection& conn) {
   pqxx::read_transaction tx{conn};
   auto row = tx.exec1(select_secrets_sql);
-  return {row[0].as<std::string>(), row[1].as<std::string>()};
+  return {row[0].as<std::string>(), row[1].as<std::string>(),
+          row[2].as<std::string>(), row[3].as<int64_t>()};
 }
 
 std::optional<int32_t> pending_reshard(pqxx::connection& conn) {

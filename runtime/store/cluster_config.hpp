@@ -29,6 +29,12 @@ struct registered_account {
 struct cluster_secrets {
   std::string token_secret; ///< signs API tokens
   std::string api_key;      ///< monitoring routes
+  /// The token secret before the last rotation, "" when none is in its
+  /// overlap (deploy/rotate-secrets, schema/012_secret_rotation.sql).
+  std::string previous_token_secret;
+  /// How much longer the previous secret verifies tokens, measured by the
+  /// database's clock at the read (0 when there is none).
+  int64_t previous_valid_ms = 0;
 };
 
 /// Reads the application settings.
@@ -58,7 +64,8 @@ int32_t store_account(pqxx::connection& conn, const std::string& cc,
 /// The cluster's shard count.
 int32_t load_shard_count(pqxx::connection& conn);
 
-/// The token secret and API key.
+/// The token secrets (current, and the previous one in its overlap) and
+/// the API key.
 cluster_secrets load_secrets(pqxx::connection& conn);
 
 /// The shard count a shard-count change asked for, if one is pending.

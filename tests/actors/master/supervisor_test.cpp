@@ -257,8 +257,9 @@ struct fixture : test_coordinator_fixture<sup_test_config> {
   }
 
   remote_connector connector() {
-    return [this](caf::event_based_actor*, const std::string& host,
-                  uint16_t port, std::function<void(caf::actor)> done) {
+    return [this](caf::event_based_actor*, const std::string&,
+                  const std::string& host, uint16_t port,
+                  std::function<void(caf::actor)> done) {
       auto i = directory.find(host + ":" + std::to_string(port));
       done(i == directory.end() ? caf::actor{} : i->second);
     };

@@ -45,8 +45,9 @@ struct fixture : test_coordinator_fixture<listener_test_config> {
     route_listener_config cfg;
     cfg.node_id = "w1";
     cfg.table = table;
-    cfg.connect = [this](caf::event_based_actor*, const std::string& host,
-                         uint16_t port, std::function<void(caf::actor)> done) {
+    cfg.connect = [this](caf::event_based_actor*, const std::string&,
+                         const std::string& host, uint16_t port,
+                         std::function<void(caf::actor)> done) {
       auto i = directory.find(host + ":" + std::to_string(port));
       done(i == directory.end() ? caf::actor{} : i->second);
     };

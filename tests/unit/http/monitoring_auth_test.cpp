@@ -39,8 +39,7 @@ TEST_CASE("the Apikey header value is the key after the scheme") {
 TEST_CASE("monitoring routes accept Authorization: Apikey, X-API-Key and "
           "a bearer token, and refuse a wrong key") {
   webapp_context ctx;
-  ctx.api_key = key;
-  ctx.token_secret = "secret-for-monitoring-tests";
+  ctx.keys->set({"secret-for-monitoring-tests", key, "", 0});
   CHECK(admitted(ctx, {{"Authorization", "Apikey " + key}}));
   CHECK(admitted(ctx, {{"X-API-Key", key}}));
   int status = 0;
@@ -50,8 +49,7 @@ TEST_CASE("monitoring routes accept Authorization: Apikey, X-API-Key and "
   CHECK_FALSE(admitted(ctx, {{"X-API-Key", "wrong"}}));
   CHECK_FALSE(admitted(ctx, {}));
   auto now = static_cast<int64_t>(std::time(nullptr));
-  auto token = sign_token(token_claims{"t1", "alice", false, now + 3600},
-                          ctx.token_secret);
+  auto token = ctx.keys->sign(token_claims{"t1", "alice", false, now + 3600});
   CHECK(admitted(ctx, {{"Authorization", "Bearer " + token}}));
 }
 

@@ -40,8 +40,7 @@ struct route_server {
   int port = 0;
 
   route_server() {
-    ctx.token_secret = "s3cret";
-    ctx.api_key = "key";
+    ctx.keys->set({"s3cret", "key", "", 0});
     add_route(srv, ctx, route_method::get, "/open", route_access::open, plain);
     add_route(srv, ctx, route_method::post, "/user", route_access::user,
               with_caller);
@@ -66,7 +65,7 @@ struct route_server {
     c.username = user;
     c.is_admin = admin;
     c.expires_at = static_cast<int64_t>(std::time(nullptr)) + 3600;
-    return sign_token(c, ctx.token_secret);
+    return ctx.keys->sign(c);
   }
 };
 
@@ -113,7 +112,7 @@ TEST_CASE("a revoked token is refused before the handler runs") {
   c.username = "bob";
   c.expires_at = static_cast<int64_t>(std::time(nullptr)) + 3600;
   s.ctx.revoked.insert(c.token_id);
-  CHECK(call(s, "POST", "/user", bearer(sign_token(c, s.ctx.token_secret)))
+  CHECK(call(s, "POST", "/user", bearer(s.ctx.keys->sign(c)))
         == 401);
   CHECK(last_handled.empty());
 }
