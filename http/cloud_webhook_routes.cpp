@@ -45,6 +45,7 @@ upstream_receipt receipt_of(cloud_status& s) {
   r.timestamp = s.timestamp;
   r.error_code = s.error_code;
   r.error_title = std::move(s.error_title);
+  r.user_id = std::move(s.recipient_user_id);
   return r;
 }
 
@@ -59,6 +60,7 @@ std::map<int32_t, shard_part> split_by_shard(cloud_webhook_batch& batch,
     auto& from = m.message.from;
     auto key = routing_key(is_bsuid(from) ? std::string{} : from,
                            m.from_user_id);
+    m.message.user_id = m.from_user_id;
     out[shard_of(key, shards)].messages.push_back(std::move(m.message));
   }
   return out;

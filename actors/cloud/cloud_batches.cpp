@@ -35,28 +35,33 @@ void cloud_batches::finish(const std::string& id) {
   auto i = waiting_.find(id);
   if (i == waiting_.end())
     return;
-  for (auto no : i->second) {
+  auto nos = std::move(i->second);
+  waiting_.erase(i);
+  for (auto no : nos) {
     auto b = batches_.find(no);
     if (b == batches_.end() || --b->second.remaining > 0)
       continue;
-    b->second.answer.deliver(std::move(b->second.ids));
+    auto answer = std::move(b->second.answer);
+    auto ids = std::move(b->second.ids);
     batches_.erase(b);
+    answer.deliver(std::move(ids));
   }
-  waiting_.erase(i);
 }
 
 void cloud_batches::fail(const std::string& id, const caf::error& err) {
   auto i = waiting_.find(id);
   if (i == waiting_.end())
     return;
-  for (auto no : i->second) {
+  auto nos = std::move(i->second);
+  waiting_.erase(i);
+  for (auto no : nos) {
     auto b = batches_.find(no);
     if (b == batches_.end())
       continue;
-    b->second.answer.deliver(err);
+    auto answer = std::move(b->second.answer);
     batches_.erase(b);
+    answer.deliver(err);
   }
-  waiting_.erase(i);
 }
 
 void cloud_batches::remember_done(const std::string& id) {

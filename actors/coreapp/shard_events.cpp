@@ -98,6 +98,7 @@ shard_events::receipts(const std::vector<upstream_receipt>& xs) {
       continue;
     status_event e{r.id,         r.recipient,   r.status,
                    r.timestamp,  r.error_code,  r.error_title};
+    e.recipient_user_id = r.user_id;
     // developers.facebook.com/docs/whatsapp/api/webhooks/outbound: sent
     // and delivered carry the conversation and its pricing; read does not.
     if (r.status == "delivered") {
@@ -118,9 +119,10 @@ inbound_writes shard_events::inbound(const std::vector<inbound_message>& xs) {
     conversations_.user_wrote(m.from, m.timestamp);
     out.ids.push_back(m.id);
     out.senders.push_back(m.from);
-    out.callbacks.add("message",
-                      inbound_event_json({m.id, m.from, m.payload,
-                                          m.timestamp, m.profile_name}),
+    inbound_event event{m.id, m.from, m.payload, m.timestamp,
+                        m.profile_name};
+    event.user_id = m.user_id;
+    out.callbacks.add("message", inbound_event_json(event),
                       message_key(m.id));
   }
   return out;

@@ -75,12 +75,14 @@ struct upstream_receipt {
   int64_t timestamp = 0;
   int32_t error_code = 0;
   std::string error_title{};
+  /// The recipient's business-scoped user id, when the Cloud API gave one.
+  std::string user_id{};
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, upstream_receipt& x) {
   return f(caf::meta::type_name("upstream_receipt"), x.id, x.recipient,
-           x.status, x.timestamp, x.error_code, x.error_title);
+           x.status, x.timestamp, x.error_code, x.error_title, x.user_id);
 }
 
 /// A message a user sent to the business. `payload` is the message object
@@ -94,12 +96,14 @@ struct inbound_message {
   int64_t timestamp = 0;
   /// The sender's profile name ("contacts[].profile.name" of the webhook).
   std::string profile_name{};
+  /// The sender's business-scoped user id, when the Cloud API gave one.
+  std::string user_id{};
 };
 
 template <class Inspector>
 typename Inspector::result_type inspect(Inspector& f, inbound_message& x) {
   return f(caf::meta::type_name("inbound_message"), x.id, x.from, x.payload,
-           x.timestamp, x.profile_name);
+           x.timestamp, x.profile_name, x.user_id);
 }
 
 /// What the upstream pushes to a session owner.

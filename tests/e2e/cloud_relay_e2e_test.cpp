@@ -145,7 +145,7 @@ TEST_CASE("cloud relay: On-Prem sends, statuses, inbound messages and "
         return false;
     return true;
   };
-  REQUIRE_MESSAGE(b.c.wait(all_statuses, 30s), b.c.logs() + b.sim->log());
+  REQUIRE_MESSAGE(b.c.wait(all_statuses, 30s), (b.c.logs() + b.sim->log()));
   auto bodies = b.sim_bodies();
   int twice = 0;
   for (int i = 0; i < 100; ++i) {
@@ -174,7 +174,7 @@ TEST_CASE("cloud relay: On-Prem sends, statuses, inbound messages and "
                              && b.hook.has("US.1234567890:hidden hello");
                     },
                     20s),
-                  b.c.logs() + b.sim->log());
+                  (b.c.logs() + b.sim->log()));
 
   // Mark-as-read of an inbound message reaches the Cloud API.
   auto inbound_id = b.c.query(
@@ -234,7 +234,7 @@ TEST_CASE("cloud relay: an expired token stops the sends without failing "
         return false;
     return true;
   };
-  REQUIRE_MESSAGE(b.c.wait(delivered, 20s), b.c.logs() + b.sim->log());
+  REQUIRE_MESSAGE(b.c.wait(delivered, 20s), (b.c.logs() + b.sim->log()));
   CHECK(b.sim_bodies().size() == 10);
 }
 
@@ -248,14 +248,14 @@ TEST_CASE("cloud relay: a permanent Cloud error ends the message failed in "
   auto id = b.send_text("15550003000", "doomed");
   REQUIRE_FALSE(id.empty());
   REQUIRE_MESSAGE(b.c.wait([&] { return b.hook.has(id + ":failed"); }, 20s),
-                  b.c.logs() + b.sim->log());
+                  (b.c.logs() + b.sim->log()));
   // The next message to the same user goes through.
   auto next = b.send_text("15550003000", "fine");
   REQUIRE(b.c.wait([&] { return b.hook.has(next + ":delivered"); }, 20s));
 }
 
 TEST_CASE("cloud relay: kill -9 of a shard owner under load loses no "
-          "accepted message; sends taken twice are counted") {
+          "accepted message and counts sends taken twice") {
   cloud_bridge b{"e2e_cloud_chaos", 3, 2};
   std::vector<std::string> ids;
   std::string killed;
@@ -282,7 +282,7 @@ TEST_CASE("cloud relay: kill -9 of a shard owner under load loses no "
         return false;
     return true;
   };
-  REQUIRE_MESSAGE(b.c.wait(all_delivered, 60s), b.c.logs() + b.sim->log());
+  REQUIRE_MESSAGE(b.c.wait(all_delivered, 60s), (b.c.logs() + b.sim->log()));
   auto bodies = b.sim_bodies();
   int lost = 0;
   int twice = 0;
