@@ -16,12 +16,15 @@ namespace mc {
 ///
 /// A status whose wamid is not known yet (it overtook the record of its
 /// send) is asked for again: `resolve` answers nullopt and the webhook is
-/// answered 503, so Meta posts it again. Only a status older than
-/// `give_up_s` with a wamid still unknown (a message this cluster never
-/// sent, or whose record a crash lost) is dropped, and counted.
+/// answered 503, so Meta posts it again. A status older than `give_up_s`
+/// with a wamid still unknown is dropped, and counted: its send's record
+/// was lost with a crashed owner between the Cloud API's answer and the
+/// record, the next owner sends the message again, and that send's own
+/// statuses come. Short, because Meta posts several statuses in one
+/// request and the others wait with it.
 class cloud_status_resolver {
 public:
-  static constexpr int64_t give_up_s = 600;
+  static constexpr int64_t give_up_s = 10;
 
   explicit cloud_status_resolver(std::shared_ptr<cloud_context> ctx);
 

@@ -11,6 +11,8 @@
 
 #include <httplib.h>
 #include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 
 #include "runtime/cloud/cloud_signature.hpp"
 #include "support/test_cloud_sim.hpp"
@@ -282,7 +284,20 @@ TEST_CASE("cloud relay: kill -9 of a shard owner under load loses no "
         return false;
     return true;
   };
-  REQUIRE_MESSAGE(b.c.wait(all_delivered, 60s), (b.c.logs() + b.sim->log()));
+  auto in_time = b.c.wait(all_delivered, 60s);
+  if (!in_time) {
+    size_t missing = 0;
+    for (auto& id : ids)
+      missing += b.hook.has(id + ":delivered") ? 0 : 1;
+    auto hooks = b.sim->query("/webhooks");
+    rapidjson::StringBuffer buf;
+    rapidjson::Writer<rapidjson::StringBuffer> w{buf};
+    if (hooks.IsObject() && hooks.HasMember("counts"))
+      hooks["counts"].Accept(w);
+    MESSAGE("delivered statuses missing: ", missing, "; the simulator's "
+            "webhook counts: ", buf.GetString());
+  }
+  REQUIRE_MESSAGE(in_time, (b.c.logs() + b.sim->log()));
   auto bodies = b.sim_bodies();
   int lost = 0;
   int twice = 0;
@@ -294,6 +309,8 @@ TEST_CASE("cloud relay: kill -9 of a shard owner under load loses no "
   MESSAGE("killed ", killed, ": lost ", lost, ", taken twice ", twice,
           " of 300; webhook duplicates ", b.hook.duplicates());
   CHECK(lost == 0);
-  // The crash window (answer taken, wamid not yet recorded) is a few ms.
-  CHECK(twice <= 3);
+  // Without an idempotency key, a send the Cloud API took but the dead
+  // owner never recorded goes again: at most one per connection in flight
+  // at the crash (--cloud-connections, 8 by default).
+  CHECK(twice <= 8);
 }
