@@ -93,7 +93,9 @@ bool hand_over(webapp_context& ctx, int32_t shard, const shard_part& part,
                [&](caf::error& err) {
                  // Moved or unreachable: the next owner takes it. "Not
                  // yet" (a wamid not recorded) waits for Meta's retry.
+                 // Busy writing earlier pushes: soon.
                  retry = is(err, mc_errc::not_owner)
+                         || is(err, mc_errc::overloaded)
                          || err == caf::sec::request_receiver_down
                          || err == caf::exit_reason::remote_link_unreachable;
                  if (err == caf::sec::request_receiver_down
