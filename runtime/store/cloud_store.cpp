@@ -2,6 +2,8 @@
 
 #include <pqxx/pqxx>
 
+#include "runtime/store/pg_array.hpp"
+
 namespace mc {
 
 namespace {
@@ -38,24 +40,6 @@ constexpr const char* prune_sql
   = "DELETE FROM cloud_messages WHERE id IN (SELECT id FROM cloud_messages "
     "WHERE created_at < now() - make_interval(secs => $1) "
     "ORDER BY created_at LIMIT $2)";
-
-/// A PostgreSQL text array literal, each element quoted and escaped.
-std::string text_array(const std::vector<std::string>& xs) {
-  std::string out = "{";
-  for (size_t i = 0; i < xs.size(); ++i) {
-    if (i > 0)
-      out += ',';
-    out += '"';
-    for (char c : xs[i]) {
-      if (c == '"' || c == '\\')
-        out += '\\';
-      out += c;
-    }
-    out += '"';
-  }
-  out += '}';
-  return out;
-}
 
 std::map<std::string, std::string>
 pairs_of(pqxx::connection& conn, const char* sql,

@@ -1,5 +1,7 @@
 #include "runtime/store/contacts_store.hpp"
 
+#include "runtime/store/pg_array.hpp"
+
 namespace mc {
 
 namespace {
@@ -27,24 +29,6 @@ constexpr const char* count_sql
 constexpr const char* prune_sql
   = "DELETE FROM contacts"
     " WHERE checked_at <= now() - make_interval(secs => $1)";
-
-/// A text[] literal: {"a","b"} with \ and " escaped.
-std::string text_array(const std::vector<std::string>& xs) {
-  std::string out = "{";
-  for (size_t i = 0; i < xs.size(); ++i) {
-    if (i > 0)
-      out += ',';
-    out += '"';
-    for (char c : xs[i]) {
-      if (c == '"' || c == '\\')
-        out += '\\';
-      out += c;
-    }
-    out += '"';
-  }
-  out += '}';
-  return out;
-}
 
 } // namespace
 

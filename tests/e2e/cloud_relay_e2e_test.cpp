@@ -314,3 +314,43 @@ TEST_CASE("cloud relay: kill -9 of a shard owner under load loses no "
   // at the crash (--cloud-connections, 8 by default).
   CHECK(twice <= 8);
 }
+
+TEST_CASE("cloud relay: a media uploaded to /v1/media goes to the Cloud "
+          "media endpoint and the message names the Cloud media id") {
+  cloud_bridge b{"e2e_cloud_media", 1, 1};
+  // A PNG signature and a little more: the store checks type and size.
+  std::string image = "\x89PNG\r\n\x1a\n" + std::string(2000, 'p');
+  auto up = b.api().Post("/v1/media", b.auth(), image, "image/png");
+  REQUIRE(up);
+  REQUIRE_MESSAGE(up->status == 201, up->body);
+  rapidjson::Document d;
+  d.Parse(up->body.c_str());
+  std::string ours = d["media"][0]["id"].GetString();
+  auto res = b.api().Post("/v1/messages", b.auth(),
+                          R"({"to":"15550004000","type":"image","image":)"
+                          R"({"id":")"
+                            + ours + R"(","caption":"cloud pic"}})",
+                          "application/json");
+  REQUIRE(res);
+  REQUIRE_MESSAGE(res->status == 201, res->body);
+  rapidjson::Document sent;
+  sent.Parse(res->body.c_str());
+  std::string id = sent["messages"][0]["id"].GetString();
+  REQUIRE_MESSAGE(b.c.wait([&] { return b.hook.has(id + ":delivered"); },
+                           20s),
+                  (b.c.logs() + b.sim->log()));
+  auto cloud_id = b.c.query("SELECT cloud_id FROM cloud_media WHERE id = '"
+                            + ours + "'");
+  REQUIRE_FALSE(cloud_id.empty());
+  CHECK(cloud_id != ours);
+  auto msgs = b.sim->query("/messages?from=0&limit=10");
+  REQUIRE(msgs.IsObject());
+  REQUIRE(msgs["messages"].Size() == 1);
+  rapidjson::Document body;
+  body.Parse(msgs["messages"][0]["body"].GetString());
+  REQUIRE(body.IsObject());
+  CHECK(std::string{body["image"]["id"].GetString()} == cloud_id);
+  CHECK(std::string{body["image"]["caption"].GetString()} == "cloud pic");
+  auto stats = b.sim->query("/stats");
+  CHECK(stats["media"]["uploads"].GetUint64() == 1);
+}
