@@ -198,12 +198,18 @@ cloud_upstream_actor::behavior_type cloud_upstream(
       ids.reserve(msgs.size());
       for (auto& m : msgs)
         ids.push_back(m.id);
-      auto promise = self->make_response_promise<std::vector<std::string>>();
+      std::map<std::string, std::string> recorded;
       try {
         if (!check_fence(self, shard, epoch))
           return make_error(mc_errc::upstream_fenced, "shard moved");
-        auto recorded = st.ctx->db().with(
+        recorded = st.ctx->db().with(
           [&](pqxx::connection& c) { return cloud_wamids_of(c, ids); });
+      } catch (const std::exception& e) {
+        return make_error(mc_errc::upstream_refused, e.what());
+      }
+      // Made only now: once a promise exists, the answer must go through it.
+      auto promise = self->make_response_promise<std::vector<std::string>>();
+      try {
         auto d = dispatch(self, shard, epoch, msgs, recorded);
         st.batches.add(promise, std::move(ids), d.pending);
         for (auto& [m, why] : d.untranslatable)
@@ -211,7 +217,8 @@ cloud_upstream_actor::behavior_type cloud_upstream(
                       "the message cannot be expressed in the Cloud API: "
                         + why);
       } catch (const std::exception& e) {
-        return make_error(mc_errc::upstream_refused, e.what());
+        promise.deliver(make_error(mc_errc::upstream_refused, e.what()));
+        return promise;
       }
       arm_fence_check(self);
       return promise;
