@@ -62,6 +62,7 @@ void health(webapp_context& ctx, const httplib::Request&,
     std::string account;
     int64_t callbacks = 0;
     std::map<std::string, std::string> cloud;
+    int64_t cloud_waiting = 0;
   };
   auto unhealthy = std::chrono::milliseconds{static_cast<int64_t>(
     ctx.settings->get().unhealthy_interval * 1000)};
@@ -69,7 +70,8 @@ void health(webapp_context& ctx, const httplib::Request&,
     return snapshot{list_nodes(c, unhealthy), read_lease(c),
                     load_shard_table(c), load_account(c),
                     callback_queue_depth(c, ctx.callback_queue_cap),
-                    cloud_gateways(c)};
+                    cloud_gateways(c),
+                    ctx.cloud ? waiting_cloud_statuses(c) : 0};
   });
   rapidjson::StringBuffer buf;
   rapidjson::Writer<rapidjson::StringBuffer> w{buf};
@@ -141,6 +143,15 @@ void health(webapp_context& ctx, const httplib::Request&,
   w.Key("full");
   w.Bool(snap.callbacks >= ctx.callback_queue_cap);
   w.EndObject();
+  if (ctx.cloud) {
+    // Cloud statuses that came before the wamid of their send was
+    // recorded; they go on once it is (schema/014).
+    w.Key("cloud");
+    w.StartObject();
+    w.Key("waiting_statuses");
+    w.Int64(snap.cloud_waiting);
+    w.EndObject();
+  }
   write_meta(w);
   w.EndObject();
   reply_json(res, 200, {buf.GetString(), buf.GetSize()});

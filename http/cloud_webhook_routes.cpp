@@ -49,17 +49,32 @@ upstream_receipt receipt_of(cloud_status& s) {
   return r;
 }
 
+/// Splits a post by the shard of each user: by the phone number when the
+/// post or an earlier one named it (cloud_user_directory), else by the
+/// BSUID.
 std::map<int32_t, shard_part> split_by_shard(cloud_webhook_batch& batch,
+                                             cloud_user_directory& users,
                                              int32_t shards) {
+  std::vector<std::string> hidden;
+  for (auto& s : batch.statuses)
+    if (s.recipient.empty() && !s.recipient_user_id.empty())
+      hidden.push_back(s.recipient_user_id);
+  for (auto& m : batch.messages)
+    if (is_bsuid(m.message.from) && !m.from_user_id.empty())
+      hidden.push_back(m.from_user_id);
+  auto phones = users.phones_of(hidden);
+  auto key_of = [&](const std::string& phone, const std::string& user) {
+    auto i = phone.empty() ? phones.find(user) : phones.end();
+    return routing_key(i != phones.end() ? i->second : phone, user);
+  };
   std::map<int32_t, shard_part> out;
   for (auto& s : batch.statuses) {
-    auto key = routing_key(s.recipient, s.recipient_user_id);
+    auto key = key_of(s.recipient, s.recipient_user_id);
     out[shard_of(key, shards)].receipts.push_back(receipt_of(s));
   }
   for (auto& m : batch.messages) {
     auto& from = m.message.from;
-    auto key = routing_key(is_bsuid(from) ? std::string{} : from,
-                           m.from_user_id);
+    auto key = key_of(is_bsuid(from) ? std::string{} : from, m.from_user_id);
     m.message.user_id = m.from_user_id;
     out[shard_of(key, shards)].messages.push_back(std::move(m.message));
   }
@@ -91,9 +106,9 @@ bool hand_over(webapp_context& ctx, int32_t shard, const shard_part& part,
                 cloud_push_atom::value, shard, part.receipts, part.messages)
       .receive([&](caf::ok_atom) { done = true; },
                [&](caf::error& err) {
-                 // Moved or unreachable: the next owner takes it. "Not
-                 // yet" (a wamid not recorded) waits for Meta's retry.
-                 // Busy writing earlier pushes: soon.
+                 // Moved or unreachable: the next owner takes it. Busy
+                 // writing earlier pushes: soon. Anything else (the
+                 // database away) waits for Meta's retry.
                  retry = is(err, mc_errc::not_owner)
                          || is(err, mc_errc::overloaded)
                          || err == caf::sec::request_receiver_down
@@ -149,7 +164,7 @@ void take(webapp_context& ctx, const httplib::Request& req,
   intake.statuses += batch->statuses.size();
   intake.messages += batch->messages.size();
   auto deadline = std::chrono::steady_clock::now() + intake_deadline;
-  for (auto& [shard, part] : split_by_shard(*batch, ctx.routes->shards())) {
+  for (auto& [shard, part] : split_by_shard(*batch, intake.users, ctx.routes->shards())) {
     if (!hand_over(ctx, shard, part, deadline)) {
       ++intake.deferred;
       reply_error(res, make_api_error(codes::not_ready,

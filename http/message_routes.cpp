@@ -7,11 +7,13 @@
 
 #include "actors/protocol/errors.hpp"
 #include "actors/protocol/timeouts.hpp"
+#include "http/cloud_webhook_intake.hpp"
 #include "http/media_reference.hpp"
 #include "http/idempotency_key.hpp"
 #include "http/route.hpp"
 #include "http/send_request.hpp"
 #include "http/webapp_context.hpp"
+#include "runtime/cloud/cloud_user_id.hpp"
 #include "runtime/log.hpp"
 #include "runtime/shard_hash.hpp"
 
@@ -134,12 +136,17 @@ void send_message(webapp_context& ctx, const httplib::Request& req,
   auto deadline = std::chrono::steady_clock::now() + timeouts::webapp_send;
   int64_t failed_epoch = -1;
   bool unknown = false;
+  // A BSUID whose number is known is routed by the number: the user keeps
+  // the shard of its earlier messages.
+  auto key = ctx.cloud && is_bsuid(msg.to)
+               ? ctx.cloud->users.routing_key_of({}, msg.to)
+               : msg.to;
   // Bounded by the deadline; the count only guards against a busy loop.
   for (int attempt = 0; attempt < 400; ++attempt) {
     auto now = std::chrono::steady_clock::now();
     if (now >= deadline)
       break;
-    auto shard = shard_of(msg.to, ctx.routes->shards());
+    auto shard = shard_of(key, ctx.routes->shards());
     auto route = ctx.routes->route(shard);
     if (!route || route->epoch == failed_epoch) {
       // Wait for the supervisor to move the shard; poll the map.

@@ -25,7 +25,10 @@ struct cloud_counters {
   std::atomic<uint64_t> pair_limited{0};
   std::atomic<uint64_t> transient{0};
   std::atomic<uint64_t> token_refused{0};
-  std::atomic<uint64_t> unmatched_statuses{0};
+  /// Statuses that came before their wamid was recorded, and how many
+  /// of them were handed on later.
+  std::atomic<uint64_t> waiting_statuses{0};
+  std::atomic<uint64_t> matched_statuses{0};
 };
 
 /// What a coreapp node's Cloud API actors share: settings, the token, the

@@ -8,11 +8,13 @@
 #include <caf/all.hpp>
 
 #include "actors/cloud/cloud_status_resolver.hpp"
+#include "actors/cloud/cloud_user_pairs.hpp"
 #include "actors/protocol/errors.hpp"
 #include "actors/protocol/timeouts.hpp"
 #include "runtime/cloud/cloud_message_translator.hpp"
 #include "runtime/log.hpp"
 #include "runtime/onprem_codes.hpp"
+#include "runtime/shard_hash.hpp"
 #include "runtime/store/cloud_store.hpp"
 
 namespace mc {
@@ -71,6 +73,94 @@ void arm_fence_check(self_ptr self) {
     return;
   st.fence_check_armed = true;
   self->delayed_send(self, fence_period, caf::tick_atom::value);
+}
+
+/// How often the statuses waiting for their wamid are looked at.
+constexpr auto sweep_period = std::chrono::seconds{1};
+
+/// Hands the waiting statuses whose wamid is recorded now to the shards of
+/// this node they belong to, and forgets them once a shard persisted them.
+/// One sweep at a time, so a slow shard is not handed the same twice.
+void sweep_waiting(self_ptr self,
+                   std::shared_ptr<cloud_status_resolver> resolver) {
+  auto& st = self->state;
+  if (st.sessions.empty() || st.sweeps_in_flight > 0)
+    return;
+  std::vector<cloud_status_resolver::matched_receipt> matched;
+  try {
+    matched = resolver->matched();
+  } catch (const std::exception& e) {
+    log_error("cloud", "cannot match waiting statuses: ", e.what());
+    return;
+  }
+  // Every session knows the cluster's shard count at its login; the
+  // newest epoch has the current one.
+  int32_t shards = 1;
+  int64_t newest = -1;
+  for (auto& [shard, s] : st.sessions)
+    if (s.epoch > newest) {
+      newest = s.epoch;
+      shards = s.shards_total;
+    }
+  std::map<int32_t, std::vector<cloud_status_resolver::matched_receipt>> mine;
+  for (auto& m : matched) {
+    auto shard = shard_of(m.routing_key, shards);
+    if (st.sessions.count(shard) > 0)
+      mine[shard].push_back(std::move(m));
+  }
+  for (auto& [shard, part] : mine) {
+    auto& session = st.sessions[shard];
+    std::vector<upstream_receipt> receipts;
+    std::vector<std::pair<std::string, std::string>> keys;
+    for (auto& m : part) {
+      keys.push_back(m.key);
+      receipts.push_back(std::move(m.receipt));
+    }
+    ++st.sweeps_in_flight;
+    auto n = receipts.size();
+    self
+      ->request(session.owner, timeouts::upstream_request, receipt_atom::value,
+                shard, session.epoch, std::move(receipts))
+      .then(
+        [=](caf::ok_atom) {
+          --self->state.sweeps_in_flight;
+          try {
+            // A crash before this hands them on again: callbacks are
+            // deduplicated by id and status.
+            resolver->forget(keys);
+            log_info("cloud", "shard ", shard, ": ", n,
+                     " statuses that came before their wamid handed on");
+          } catch (const std::exception& e) {
+            log_error("cloud", "cannot forget waiting statuses: ", e.what());
+          }
+        },
+        [=](caf::error& err) {
+          --self->state.sweeps_in_flight;
+          log_error("cloud", "shard ", shard, " refused waiting statuses: ",
+                    self->system().render(err));
+        });
+  }
+}
+
+/// Whether a message of `msgs` is still in a sender's hands under an
+/// earlier epoch (the shard moved, or the shard count changed, while it
+/// was queued). That epoch is deposed: it is fenced, so its queued sends
+/// drop, and the submit waits (the session retries it in order) until
+/// each ended, sent or dropped. Joining it instead would fail the new
+/// submit when it drops, and the recipient's later messages, sent
+/// meanwhile, would overtake it.
+bool earlier_owner_busy(self_ptr self, const std::vector<upstream_message>& msgs,
+                        int64_t epoch) {
+  auto& st = self->state;
+  bool busy = false;
+  for (auto& m : msgs) {
+    auto i = st.jobs.find(m.id);
+    if (i != st.jobs.end() && i->second.second < epoch) {
+      st.ctx->fence(i->second.first, i->second.second);
+      busy = true;
+    }
+  }
+  return busy;
 }
 
 /// A message the Cloud API refused for good ends in a failed status; it
@@ -149,12 +239,18 @@ dispatch(self_ptr self, int32_t shard, int64_t epoch,
       continue;
     }
     cloud_job job{shard, epoch, m.id, m.recipient, std::move(body->json)};
+    st.jobs[m.id] = std::make_pair(shard, epoch);
     self->request(sender_for(self, m.recipient), caf::infinite,
                   cloud_send_atom::value, std::move(job))
-      .then([=](cloud_outcome& o) { on_outcome(self, shard, epoch, m, o); },
-            [=](caf::error& err) {
-              self->state.batches.fail(m.id, err);
-            });
+      .then(
+        [=](cloud_outcome& o) {
+          self->state.jobs.erase(m.id);
+          on_outcome(self, shard, epoch, m, o);
+        },
+        [=](caf::error& err) {
+          self->state.jobs.erase(m.id);
+          self->state.batches.fail(m.id, err);
+        });
   }
   return {pending, untranslatable};
 }
@@ -170,7 +266,20 @@ cloud_upstream_actor::behavior_type cloud_upstream(
     st.senders.push_back(self->spawn<caf::detached + caf::linked>(
       cloud_sender, ctx));
   auto resolver = std::make_shared<cloud_status_resolver>(ctx);
+  auto users = std::make_shared<cloud_user_pairs>(ctx);
   self->send(self, caf::update_atom::value);
+  self->delayed_send(self, sweep_period, cloud_sweep_atom::value);
+  self->set_down_handler([=](caf::down_msg& dm) {
+    auto& st = self->state;
+    for (auto i = st.sessions.begin(); i != st.sessions.end();) {
+      if (i->second.owner.address() == dm.source) {
+        st.ctx->fence(i->first, i->second.epoch);
+        i = st.sessions.erase(i);
+      } else {
+        ++i;
+      }
+    }
+  });
   return {
     [=](login_atom, const std::string& account, int32_t shard, int64_t epoch,
         int32_t shards_total,
@@ -182,6 +291,14 @@ cloud_upstream_actor::behavior_type cloud_upstream(
       } catch (const std::exception& e) {
         return make_error(mc_errc::upstream_refused, e.what());
       }
+      // Work of an earlier activation of the shard on this node stops now,
+      // not at the next fence check.
+      if (epoch > 0)
+        st.ctx->fence(shard, epoch - 1);
+      // When the shard actor stops (a shard-count change stops every
+      // owner before any new one starts, a planned stop drains it), its
+      // queued sends stop with it: the next owner sends them, once.
+      self->monitor(owner);
       st.sessions[shard] = cloud_session{account, epoch, shards_total, owner};
       st.ctx->pacer().share(static_cast<int>(st.sessions.size()),
                             shards_total);
@@ -198,6 +315,9 @@ cloud_upstream_actor::behavior_type cloud_upstream(
       ids.reserve(msgs.size());
       for (auto& m : msgs)
         ids.push_back(m.id);
+      if (earlier_owner_busy(self, msgs, epoch))
+        return make_error(mc_errc::upstream_refused,
+                          "sends of an earlier owner still in progress");
       std::map<std::string, std::string> recorded;
       try {
         if (!check_fence(self, shard, epoch))
@@ -270,15 +390,15 @@ cloud_upstream_actor::behavior_type cloud_upstream(
       auto i = st.sessions.find(shard);
       if (i == st.sessions.end())
         return make_error(mc_errc::not_owner, "no session of this shard");
-      std::optional<std::vector<upstream_receipt>> receipts;
+      cloud_status_resolver::resolution resolved;
       try {
-        receipts = resolver->resolve(rs);
+        resolved = resolver->resolve(rs);
+        // Durable before Meta hears 200; the sweep hands them on.
+        resolver->park(resolved.waiting);
+        users->learn(rs, ms);
       } catch (const std::exception& e) {
         return make_error(mc_errc::database, e.what());
       }
-      if (!receipts)
-        return make_error(mc_errc::upstream_refused,
-                          "a status of a send not recorded yet");
       // Answered once the shard persisted both parts (acknowledged pushes).
       // Shared: the handlers of both parts may deliver it.
       auto promise = std::make_shared<caf::typed_response_promise<caf::ok_atom>>(
@@ -307,7 +427,7 @@ cloud_upstream_actor::behavior_type cloud_upstream(
           .then([=](caf::ok_atom) { part_done(caf::error{}); },
                 [=](caf::error& err) { part_done(std::move(err)); });
       };
-      push(receipt_atom::value, std::move(*receipts));
+      push(receipt_atom::value, std::move(resolved.receipts));
       push(inbound_atom::value, std::move(ms));
       return *promise;
     },
@@ -330,6 +450,10 @@ cloud_upstream_actor::behavior_type cloud_upstream(
         }
       }
       arm_fence_check(self);
+    },
+    [=](cloud_sweep_atom) {
+      self->delayed_send(self, sweep_period, cloud_sweep_atom::value);
+      sweep_waiting(self, resolver);
     },
     [=](caf::update_atom) {
       auto& st = self->state;

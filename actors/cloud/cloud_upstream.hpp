@@ -36,13 +36,17 @@
 
 namespace mc {
 
+/// Local: hand the statuses that waited for their wamid to the shards.
+using cloud_sweep_atom = caf::atom_constant<caf::atom("cloudsweep")>;
+
 using cloud_upstream_actor = upstream_actor::extend_with<upstream_media_actor>
   ::extend_with<upstream_contacts_actor>::extend_with<upstream_account_actor>
   ::extend_with<cloud_intake_actor>::extend<
   /// Local: check the fences of the sessions with work in progress.
   caf::reacts_to<caf::tick_atom>,
   /// Local: record the gateway status (GET /v1/health) when it changed.
-  caf::reacts_to<caf::update_atom>>;
+  caf::reacts_to<caf::update_atom>,
+  caf::reacts_to<cloud_sweep_atom>>;
 
 /// A shard this node's driver sends for.
 struct cloud_session {
@@ -58,7 +62,11 @@ struct cloud_upstream_state {
   std::vector<cloud_sender_actor> senders;
   std::map<int32_t, cloud_session> sessions;
   cloud_batches batches;
+  /// The (shard, epoch) each message in a sender's hands was sent under.
+  std::map<std::string, std::pair<int32_t, int64_t>> jobs;
   bool fence_check_armed = false;
+  /// Pushes of waiting statuses not answered yet.
+  int sweeps_in_flight = 0;
   /// The gateway status last recorded.
   std::string gateway;
 };

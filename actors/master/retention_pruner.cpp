@@ -46,6 +46,12 @@ void prune(self_ptr self) {
       return prune_cloud_messages(conn, st.cfg.message_retention_s,
                                   st.cfg.batch);
     });
+    // A status whose wamid never came (its send went again under another
+    // wamid) is no use after its message is gone.
+    messages += drain_batches(self, [&] {
+      return prune_cloud_waiting(conn, st.cfg.message_retention_s,
+                                 st.cfg.batch);
+    });
     if (callbacks > 0 || messages > 0)
       log_info(st.cfg.node_id, "pruned ", callbacks, " expired callbacks and ",
                messages, " messages past retention");

@@ -10,9 +10,10 @@
 ///     |<------------------------ ok | not_owner | refused --|
 ///
 /// A status names its message by the Cloud API's wamid (in
-/// `upstream_receipt::id`); the node turns it into our id. A refusal
-/// (mc_errc::upstream_refused) means "not yet" (for example a status whose
-/// wamid is not recorded yet): the webapp answers 503 and Meta retries.
+/// `upstream_receipt::id`); the node turns it into our id, or keeps the
+/// status in the database until its wamid is recorded (ok means persisted
+/// either way). An error means "not now": the webapp answers 503 and Meta
+/// retries.
 
 #include <cstdint>
 #include <vector>

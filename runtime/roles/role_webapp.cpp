@@ -87,7 +87,7 @@ int run_webapp(const options& opts) {
       return 1;
     }
     ctx.cloud = std::make_shared<http::cloud_webhook_intake>(
-      std::move(secret), opts.cloud_verify_token);
+      std::move(secret), opts.cloud_verify_token, ctx.db);
     log_info(opts.node_id, "taking Cloud API webhooks at /v1/cloud/webhook");
   }
   for (int i = 0; i < 2; ++i)

@@ -25,4 +25,17 @@ inline std::string text_array(const std::vector<std::string>& xs) {
   return out;
 }
 
+/// A PostgreSQL bigint[] or integer[] literal of `xs`, {1,2}.
+template <class Integer>
+std::string number_array(const std::vector<Integer>& xs) {
+  std::string out = "{";
+  for (size_t i = 0; i < xs.size(); ++i) {
+    if (i > 0)
+      out += ',';
+    out += std::to_string(xs[i]);
+  }
+  out += '}';
+  return out;
+}
+
 } // namespace mc

@@ -14,119 +14,14 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
-#include "runtime/cloud/cloud_signature.hpp"
-#include "support/test_cloud_sim.hpp"
-#include "support/test_cluster.hpp"
-#include "support/webhook_counter.hpp"
+#include "runtime/shard_hash.hpp"
+#include "support/cloud_bridge.hpp"
+#include "support/downloading_hook.hpp"
 
 using namespace mc;
 using namespace mc::test;
 using namespace std::chrono_literals;
 
-namespace {
-
-constexpr const char* verify_token = "e2e-verify";
-
-/// A cluster relaying to a Cloud API simulator: one master, `coreapps`
-/// coreapps, one webapp whose /v1/cloud/webhook the simulator posts to,
-/// and an On-Prem webhook receiver set as the client's webhook.
-struct cloud_bridge {
-  test_cluster c;
-  std::string secret_file;
-  std::unique_ptr<test_cloud_sim> sim;
-  webhook_counter hook;
-  std::string token;
-
-  cloud_bridge(const std::string& name, int coreapps, int shards,
-               std::vector<std::string> sim_flags = {})
-    : c(name) {
-    secret_file = "/tmp/mc-cloud-secret-" + name + "-"
-                  + std::to_string(::getpid());
-    std::ofstream{secret_file} << "app-secret-" << name << "\n";
-    c.start("master", "m1");
-    if (shards > 1)
-      REQUIRE(c.set_initial_shards(shards, 20s));
-    c.start_webapp("w1", {"--upstream", "cloud", "--cloud-app-secret-file",
-                          secret_file, "--cloud-verify-token", verify_token});
-    std::vector<std::string> flags{
-      "--cloud-sim-webhook",
-      "http://127.0.0.1:" + std::to_string(c.http_port()) + "/v1/cloud/webhook",
-      "--cloud-app-secret-file", secret_file, "--cloud-verify-token",
-      verify_token, "--cloud-sim-delivered-ms", "50", "--cloud-sim-read-ms",
-      "100", "--cloud-mps", "1000", "--cloud-mps-burst", "200",
-      "--cloud-sim-pair-per-min", "6000", "--cloud-sim-pair-burst", "100"};
-    flags.insert(flags.end(), sim_flags.begin(), sim_flags.end());
-    sim = std::make_unique<test_cloud_sim>(name, flags);
-    REQUIRE(sim->wait_ready(10s));
-    for (int i = 1; i <= coreapps; ++i)
-      c.start("coreapp", "c" + std::to_string(i), coreapp_flags());
-    for (int s = 0; s < shards; ++s)
-      REQUIRE_MESSAGE(c.wait([&] { return c.shard_owned(s); }, 20s),
-                      c.logs());
-    token = wait_for_admin_token(c.http_port(), 10s);
-    REQUIRE_FALSE(token.empty());
-    auto patch = api().Patch("/v1/settings/application", auth(),
-                             R"({"webhooks":{"url":")" + hook.url()
-                               + R"("},"sent_status":true})",
-                             "application/json");
-    REQUIRE(patch);
-    REQUIRE(patch->status == 200);
-    std::this_thread::sleep_for(1500ms); // nodes pick settings up in 1 s
-  }
-
-  ~cloud_bridge() {
-    std::remove(secret_file.c_str());
-  }
-
-  std::vector<std::string> coreapp_flags() const {
-    return {"--upstream", "cloud", "--cloud-url",
-            "http://127.0.0.1:" + std::to_string(sim->port()),
-            "--cloud-phone-number-id", test_cloud_sim::phone_number_id(),
-            "--cloud-token-file", sim->dir() + "/token", "--cloud-mps",
-            "1000"};
-  }
-
-  httplib::Client api() const {
-    httplib::Client cli{"127.0.0.1", c.http_port()};
-    cli.set_read_timeout(10, 0);
-    return cli;
-  }
-
-  httplib::Headers auth() const {
-    return {{"Authorization", "Bearer " + token}};
-  }
-
-  /// Sends `body` as a text to `to`; our id, or "" when not accepted.
-  std::string send_text(const std::string& to, const std::string& body) {
-    auto res = api().Post("/v1/messages", auth(),
-                          R"({"to":")" + to + R"(","type":"text","text":)"
-                            R"({"body":")"
-                            + body + R"("}})",
-                          "application/json");
-    if (!res || res->status != 201)
-      return {};
-    rapidjson::Document d;
-    d.Parse(res->body.c_str());
-    return d["messages"][0]["id"].GetString();
-  }
-
-  /// Text bodies the simulator took, with how often each came.
-  std::map<std::string, int> sim_bodies() {
-    std::map<std::string, int> out;
-    auto d = sim->query("/messages?from=0&limit=100000");
-    if (!d.IsObject() || !d.HasMember("messages"))
-      return out;
-    for (auto& m : d["messages"].GetArray()) {
-      rapidjson::Document body;
-      body.Parse(m["body"].GetString());
-      if (body.IsObject() && body.HasMember("text"))
-        ++out[body["text"]["body"].GetString()];
-    }
-    return out;
-  }
-};
-
-} // namespace
 
 TEST_CASE("cloud relay: On-Prem sends, statuses, inbound messages and "
           "mark-as-read go through the Cloud API unchanged") {
@@ -205,7 +100,7 @@ TEST_CASE("cloud relay: On-Prem sends, statuses, inbound messages and "
   CHECK(wrong->status == 403);
   auto right = web.Get(std::string{"/v1/cloud/webhook?hub.mode=subscribe&"
                                    "hub.verify_token="}
-                       + verify_token + "&hub.challenge=42");
+                       + cloud_bridge::verify_token + "&hub.challenge=42");
   REQUIRE(right);
   CHECK(right->status == 200);
   CHECK(right->body == "42");
@@ -256,65 +151,6 @@ TEST_CASE("cloud relay: a permanent Cloud error ends the message failed in "
   REQUIRE(b.c.wait([&] { return b.hook.has(next + ":delivered"); }, 20s));
 }
 
-TEST_CASE("cloud relay: kill -9 of a shard owner under load loses no "
-          "accepted message and counts sends taken twice") {
-  cloud_bridge b{"e2e_cloud_chaos", 3, 2};
-  std::vector<std::string> ids;
-  std::string killed;
-  for (int i = 0; i < 300; ++i) {
-    if (i == 120) {
-      killed = b.c.query("SELECT owner FROM shard_map WHERE shard_id = 0");
-      REQUIRE_FALSE(killed.empty());
-      b.c.kill(killed);
-    }
-    // A send refused during the failover is retried once a little later.
-    std::string id;
-    for (int attempt = 0; attempt < 50 && id.empty(); ++attempt) {
-      id = b.send_text("1555100" + std::to_string(1000 + i % 40),
-                       "chaos-" + std::to_string(i));
-      if (id.empty())
-        std::this_thread::sleep_for(100ms);
-    }
-    REQUIRE_MESSAGE(!id.empty(), b.c.logs());
-    ids.push_back(id);
-  }
-  auto all_delivered = [&] {
-    for (auto& id : ids)
-      if (!b.hook.has(id + ":delivered"))
-        return false;
-    return true;
-  };
-  auto in_time = b.c.wait(all_delivered, 60s);
-  if (!in_time) {
-    size_t missing = 0;
-    for (auto& id : ids)
-      missing += b.hook.has(id + ":delivered") ? 0 : 1;
-    auto hooks = b.sim->query("/webhooks");
-    rapidjson::StringBuffer buf;
-    rapidjson::Writer<rapidjson::StringBuffer> w{buf};
-    if (hooks.IsObject() && hooks.HasMember("counts"))
-      hooks["counts"].Accept(w);
-    MESSAGE("delivered statuses missing: ", missing, "; the simulator's "
-            "webhook counts: ", buf.GetString());
-  }
-  REQUIRE_MESSAGE(in_time, (b.c.logs() + b.sim->log()));
-  auto bodies = b.sim_bodies();
-  int lost = 0;
-  int twice = 0;
-  for (int i = 0; i < 300; ++i) {
-    auto n = bodies["chaos-" + std::to_string(i)];
-    lost += n == 0 ? 1 : 0;
-    twice += n > 1 ? 1 : 0;
-  }
-  MESSAGE("killed ", killed, ": lost ", lost, ", taken twice ", twice,
-          " of 300; webhook duplicates ", b.hook.duplicates());
-  CHECK(lost == 0);
-  // Without an idempotency key, a send the Cloud API took but the dead
-  // owner never recorded goes again: at most one per connection in flight
-  // at the crash (--cloud-connections, 8 by default).
-  CHECK(twice <= 8);
-}
-
 TEST_CASE("cloud relay: a media uploaded to /v1/media goes to the Cloud "
           "media endpoint and the message names the Cloud media id") {
   cloud_bridge b{"e2e_cloud_media", 1, 1};
@@ -353,4 +189,127 @@ TEST_CASE("cloud relay: a media uploaded to /v1/media goes to the Cloud "
   CHECK(std::string{body["image"]["caption"].GetString()} == "cloud pic");
   auto stats = b.sim->query("/stats");
   CHECK(stats["media"]["uploads"].GetUint64() == 1);
+}
+
+TEST_CASE("cloud relay: a user's picture arrives at the On-Prem webhook and "
+          "downloads through /v1/media with the digest the webhook names") {
+  cloud_bridge b{"e2e_cloud_inmedia", 1, 1};
+  downloading_hook hook{b.c.http_port(), b.token};
+  auto patch = b.api().Patch("/v1/settings/application", b.auth(),
+                             R"({"webhooks":{"url":")" + hook.url()
+                               + R"("}})",
+                             "application/json");
+  REQUIRE(patch);
+  REQUIRE(patch->status == 200);
+  std::this_thread::sleep_for(1500ms); // nodes pick settings up in 1 s
+  REQUIRE(b.sim->control("/inbound",
+                         R"({"from":"15550007000","type":"image"})")
+          == 200);
+  REQUIRE(b.sim->control("/inbound",
+                         R"({"hide_number":true,"user_id":"US.777000111",)"
+                         R"("type":"document"})")
+          == 200);
+  REQUIRE_MESSAGE(b.c.wait([&] { return hook.seen().size() == 2; }, 30s),
+                  (b.c.logs() + b.sim->log()));
+  std::map<std::string, std::string> types;
+  for (auto& [id, s] : hook.seen()) {
+    CAPTURE(id);
+    types[s.type] = s.mime_type;
+    CHECK(s.sha256.size() == 64);
+    CHECK(s.get_status == 200);
+    CHECK(s.got_sha256 == s.sha256);
+    CHECK(s.got_type == s.mime_type);
+  }
+  CHECK(types["image"] == "image/jpeg");
+  CHECK(types["document"] == "application/pdf");
+  // Fetched from the Cloud API once, before the webhook went out.
+  auto stats = b.sim->query("/stats");
+  REQUIRE(stats.IsObject());
+  CHECK(stats["media"]["downloads"].GetUint64() >= 2);
+}
+
+TEST_CASE("cloud relay: a status that comes before the wamid of its send is "
+          "kept and reaches the webhook under our id once the wamid is "
+          "recorded") {
+  cloud_bridge b{"e2e_cloud_early", 1, 1};
+  auto status_post = [&](const std::string& wamid, const std::string& what) {
+    return R"({"object":"whatsapp_business_account","entry":[{"id":"1",)"
+           R"("changes":[{"field":"messages","value":{"messaging_product":)"
+           R"("whatsapp","metadata":{"display_phone_number":"15550000000",)"
+           R"("phone_number_id":")"
+           + test_cloud_sim::phone_number_id()
+           + R"("},"statuses":[{"id":")" + wamid + R"(","status":")" + what
+           + R"(","timestamp":"1764000000","recipient_id":"15550008000"}]}}]}]})";
+  };
+  auto waiting = [&] {
+    auto res = b.api().Get("/v1/health", b.auth());
+    rapidjson::Document d;
+    if (!res || res->status != 200 || d.Parse(res->body.c_str()).HasParseError()
+        || !d.HasMember("cloud"))
+      return int64_t{-1};
+    return d["cloud"]["waiting_statuses"].GetInt64();
+  };
+  // Meta is answered 200 at once: the status is kept, not asked for again.
+  REQUIRE(b.post_cloud_webhook(status_post("wamid.early-1", "delivered"))
+          == 200);
+  REQUIRE(b.post_cloud_webhook(status_post("wamid.early-1", "read")) == 200);
+  // Posted again (Meta retries what it thinks went astray): kept once.
+  REQUIRE(b.post_cloud_webhook(status_post("wamid.early-1", "delivered"))
+          == 200);
+  CHECK(waiting() == 2);
+  std::this_thread::sleep_for(1500ms);
+  CHECK_FALSE(b.hook.has("our-early-1:delivered"));
+  // The send's owner records the wamid (as after the Cloud API's answer).
+  REQUIRE(b.c.execute("INSERT INTO cloud_messages (id, wamid, shard_id, recipient) "
+                      "VALUES ('our-early-1', 'wamid.early-1', 0, "
+                      "'15550008000')"));
+  REQUIRE_MESSAGE(b.c.wait(
+                    [&] {
+                      return b.hook.has("our-early-1:delivered")
+                             && b.hook.has("our-early-1:read");
+                    },
+                    10s),
+                  b.c.logs());
+  CHECK(b.c.wait([&] { return waiting() == 0; }, 5s));
+  CHECK(b.hook.duplicates() == 0);
+}
+
+TEST_CASE("cloud relay: a user seen with number and BSUID keeps the shard of "
+          "its number when addressed or heard of by the BSUID alone") {
+  cloud_bridge b{"e2e_cloud_bsuid", 2, 2};
+  const std::string phone = "15550006000";
+  // A BSUID that alone would hash to the other shard.
+  std::string user;
+  for (int n = 100; user.empty(); ++n) {
+    auto candidate = "US." + std::to_string(9000000 + n);
+    if (shard_of(candidate, 2) != shard_of(phone, 2))
+      user = candidate;
+  }
+  auto number_shard = std::to_string(shard_of(phone, 2));
+  REQUIRE(b.sim->control("/inbound", R"({"from":")" + phone
+                                       + R"(","user_id":")" + user
+                                       + R"(","body":"both"})")
+          == 200);
+  REQUIRE_MESSAGE(b.c.wait([&] { return b.hook.has(phone + ":both"); }, 20s),
+                  b.c.logs());
+  CHECK(b.c.query("SELECT phone FROM cloud_users WHERE user_id = '" + user
+                  + "'")
+        == phone);
+  // Addressed by the BSUID: committed on the number's shard.
+  auto id = b.send_text(user, "to the bsuid");
+  REQUIRE_FALSE(id.empty());
+  CHECK(b.c.query("SELECT shard_id FROM messages WHERE id = '" + id + "'")
+        == number_shard);
+  REQUIRE_MESSAGE(b.c.wait([&] { return b.hook.has(id + ":delivered"); }, 20s),
+                  (b.c.logs() + b.sim->log()));
+  // The number hidden now: the inbound message stays on that shard too.
+  REQUIRE(b.sim->control("/inbound", R"({"hide_number":true,"user_id":")"
+                                       + user + R"(","body":"hidden"})")
+          == 200);
+  REQUIRE_MESSAGE(b.c.wait([&] { return b.hook.has(user + ":hidden"); }, 20s),
+                  b.c.logs());
+  CHECK(b.c.query("SELECT DISTINCT shard_id FROM inbound_messages WHERE "
+                  "sender = '"
+                  + user + "'")
+        == number_shard);
 }

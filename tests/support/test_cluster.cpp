@@ -126,6 +126,19 @@ std::string test_cluster::query(const std::string& sql) const {
   }
 }
 
+bool test_cluster::execute(const std::string& sql) const {
+  try {
+    pqxx::connection c{db_.uri()};
+    pqxx::work tx{c};
+    tx.exec(sql);
+    tx.commit();
+    return true;
+  } catch (const std::exception& e) {
+    MESSAGE("SQL failed: " << e.what());
+    return false;
+  }
+}
+
 bool test_cluster::shard_owned(int shard) const {
   return !query("SELECT owner FROM shard_map WHERE shard_id = "
                 + std::to_string(shard))

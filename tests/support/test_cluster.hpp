@@ -71,6 +71,10 @@ public:
   /// row or an error such as a schema that is not there yet).
   std::string query(const std::string& sql) const;
 
+  /// Runs `sql` in a read-write transaction of its own; false (with the
+  /// error in the test log) when it fails.
+  bool execute(const std::string& sql) const;
+
   /// True once `shard` has an owner in the map.
   bool shard_owned(int shard) const;
 
