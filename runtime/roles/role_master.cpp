@@ -59,6 +59,7 @@ int run_master(const options& opts) {
   rc.db_uri = opts.db_uri;
   rc.period = std::chrono::milliseconds{opts.prune_period_ms};
   rc.callback_expiry_s = opts.callback_expiry_s;
+  rc.callback_dedup_s = opts.callback_dedup_s;
   rc.message_retention_s = opts.message_retention_s;
   auto pruner = sys.spawn<caf::detached>(retention_pruner, rc, view);
   db_pool db{opts.db_uri, 1};
