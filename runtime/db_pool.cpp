@@ -2,15 +2,40 @@
 
 namespace mc {
 
-std::string with_connect_timeout(const std::string& uri, int seconds) {
-  if (uri.find("connect_timeout") != std::string::npos)
-    return uri;
-  auto sep = uri.find('?') == std::string::npos ? "?" : "&";
-  return uri + sep + "connect_timeout=" + std::to_string(seconds);
+namespace {
+
+/// Data sent and not acknowledged for this long ends the connection: a
+/// link cut mid-statement. Far below a shard's wait for a commit's outcome
+/// (timeouts::commit_outcome), which it answers; a slow statement does not
+/// count, since the server's kernel acknowledges what it received.
+constexpr int tcp_user_timeout_ms = 3000;
+
+/// An idle wait (the statement was received, its answer never comes) is
+/// probed after 2 s, twice, 1 s apart.
+constexpr const char* keepalives
+  = "keepalives=1&keepalives_idle=2&keepalives_interval=1&keepalives_count=2";
+
+} // namespace
+
+std::string with_network_timeouts(const std::string& uri,
+                                  int connect_seconds) {
+  auto out = uri;
+  auto add = [&out](const std::string& name, const std::string& params) {
+    if (out.find(name) != std::string::npos)
+      return;
+    out += out.find('?') == std::string::npos ? "?" : "&";
+    out += params;
+  };
+  add("connect_timeout",
+      "connect_timeout=" + std::to_string(connect_seconds));
+  add("tcp_user_timeout",
+      "tcp_user_timeout=" + std::to_string(tcp_user_timeout_ms));
+  add("keepalives", keepalives);
+  return out;
 }
 
 db_pool::db_pool(std::string uri, int size)
-  : uri_(with_connect_timeout(uri, 3)), available_(size) {
+  : uri_(with_network_timeouts(uri, 3)), available_(size) {
 }
 
 std::unique_ptr<pqxx::connection> db_pool::acquire() {
@@ -46,7 +71,7 @@ void db_pool::release(std::unique_ptr<pqxx::connection> conn) {
 
 std::string check_database(const std::string& uri) {
   try {
-    pqxx::connection c{with_connect_timeout(uri, 3)};
+    pqxx::connection c{with_network_timeouts(uri, 3)};
     return {};
   } catch (const std::exception& e) {
     std::string msg = e.what();

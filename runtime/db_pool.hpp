@@ -12,9 +12,15 @@
 
 namespace mc {
 
-/// Adds a connect timeout to a PostgreSQL URI so that an unreachable
-/// database fails fast instead of hanging for the kernel's TCP timeout.
-std::string with_connect_timeout(const std::string& uri, int seconds);
+/// Adds network timeouts to a PostgreSQL URI (those it does not set
+/// itself): a connect timeout of `connect_seconds`, so that an unreachable
+/// database fails fast, and bounds on a connection whose peer went silent
+/// (TCP user timeout and keepalives), so that a statement sent into a cut
+/// link fails in seconds instead of blocking its thread until the kernel's
+/// retransmissions give up (minutes) or, after the link heals, running
+/// late behind every wait that covered it.
+std::string with_network_timeouts(const std::string& uri,
+                                  int connect_seconds);
 
 /// A small fixed pool of PostgreSQL connections shared by a node's threads.
 ///

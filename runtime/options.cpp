@@ -105,6 +105,7 @@ const std::map<std::string, setter>& setters() {
     {"map-poll-ms", [](options& o, const std::string& v) { return set_int(o.map_poll_ms, v, 10, 600000); }},
     {"callback-queue-cap", [](options& o, const std::string& v) { return set_int(o.callback_queue_cap, v, 1, 100000000); }},
     {"callback-expiry-s", [](options& o, const std::string& v) { return set_int(o.callback_expiry_s, v, 1, 400 * 24 * 3600); }},
+    {"callback-dedup-s", [](options& o, const std::string& v) { return set_int(o.callback_dedup_s, v, 1, 30 * 24 * 3600); }},
     {"message-retention-s", [](options& o, const std::string& v) { return set_int(o.message_retention_s, v, 1, 2000000000); }},
     {"prune-period-ms", [](options& o, const std::string& v) { return set_int(o.prune_period_ms, v, 10, 3600000); }},
     {"schema-dir", [](options& o, const std::string& v) { o.schema_dir = v; return std::string{}; }},
@@ -225,6 +226,8 @@ Options (also as `key = value` lines in --config FILE; flags win):
   --map-poll-ms N          webapp: fallback read of the pushed shard map (default 1000)
   --callback-queue-cap N   callback rows before sends answer 1016 (default 100000)
   --callback-expiry-s N    callbacks older than this are dropped (default 604800)
+  --callback-dedup-s N     posted callbacks' keys kept against redelivered
+                           events this long (default 3600)
   --message-retention-s N  acknowledged messages kept this long (default 2592000)
   --prune-period-ms N      primary master: pruning period (default 10000)
   --schema-dir DIR         SQL migrations (default: the source tree's schema/)

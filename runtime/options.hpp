@@ -52,10 +52,12 @@ struct options {
   int map_poll_ms = 1000;
   /// Bounded tables (see runtime/store/retention_store.hpp): the callback
   /// queue's cap (rows, cluster-wide; new sends answer 1016 while it is
-  /// full), its expiry and the retention of acknowledged messages
+  /// full), its expiry, how long posted callbacks' keys deduplicate
+  /// redelivered events and the retention of acknowledged messages
   /// (seconds), and the primary master's pruning period (milliseconds).
   int callback_queue_cap = 100000;
   int callback_expiry_s = 7 * 24 * 3600;
+  int callback_dedup_s = 3600;
   int message_retention_s = 30 * 24 * 3600;
   int prune_period_ms = 10000;
   /// Directory with the numbered SQL migrations.

@@ -55,9 +55,12 @@ db_writer_actor::behavior_type db_writer(self_ptr self, std::string db_uri) {
     [=](commit_atom, int32_t shard, int64_t epoch,
         const std::vector<upstream_message>& batch) -> caf::result<caf::ok_atom> {
       return guarded(self, [&]() -> caf::result<caf::ok_atom> {
+        // Outside the try below: no connection means nothing was sent, so
+        // nothing committed (a plain database error).
+        auto& conn = db(self);
         try {
           // The fenced group commit and its lock order: fenced_insert_sql.
-          if (commit_fenced(db(self), shard, epoch, batch) != epoch)
+          if (commit_fenced(conn, shard, epoch, batch) != epoch)
             return make_error(mc_errc::stale_epoch,
                               "shard " + std::to_string(shard) + " moved on");
         } catch (const pqxx::broken_connection& e) {

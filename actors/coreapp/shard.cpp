@@ -128,6 +128,8 @@ void log_commit_stats(self_ptr self, size_t rows,
 }
 
 void commit(self_ptr self);
+void resume(self_ptr self);
+behavior_type resuming(self_ptr self);
 
 /// After a commit: the next one, or the end of a drain.
 void commit_done(self_ptr self) {
@@ -197,12 +199,26 @@ void commit(self_ptr self) {
           return;
         }
         // Not committed (the database said so, e.g. the statement timeout
-        // cancelled it): a retryable error, nothing is half-accepted. A
-        // connection lost mid-commit leaves the outcome unknown instead.
-        answer_commit(self, code_of(is(err, mc_errc::commit_unknown)
-                                      ? mc_errc::commit_unknown
-                                      : mc_errc::database));
-        commit_done(self);
+        // cancelled it): a retryable error, nothing is half-accepted.
+        if (!is(err, mc_errc::commit_unknown)) {
+          answer_commit(self, code_of(mc_errc::database));
+          commit_done(self);
+          return;
+        }
+        // A connection lost mid-commit (a cut link): the rows may be
+        // stored. Nothing more is committed until the pending messages are
+        // read again, so whatever did commit goes upstream, ahead of
+        // later sends (per-recipient order); what was handed over already
+        // is submitted again, which the upstream drops by id.
+        answer_commit(self, code_of(mc_errc::commit_unknown));
+        self->state.sends.end_commit();
+        if (!self->state.drained.empty()) {
+          finish_drain(self);
+          return;
+        }
+        log_info(who(self), "reading the pending messages again");
+        self->become(resuming(self));
+        resume(self);
       });
 }
 

@@ -71,6 +71,18 @@ std::vector<post_batch> split_batches(std::vector<callback_row> rows,
   return out;
 }
 
+/// Deletes the callbacks posted but not yet deleted (and keeps their keys,
+/// callback_store); throws, keeping them, if the database fails. Done
+/// before anything is read as due, so that a delete lost to a database
+/// outage does not post them again when it ends.
+void record_posted(self_ptr self) {
+  auto& st = self->state;
+  if (st.posted.empty())
+    return;
+  delete_callbacks(db(self), st.posted);
+  st.posted.clear();
+}
+
 /// Delivers due callbacks with up to webhooks.max_concurrent_requests POSTs
 /// in flight at once for this coreapp (all its shards together), as the
 /// On-Prem setting caps the webhook requests of one coreapp
@@ -84,6 +96,7 @@ std::vector<post_batch> split_batches(std::vector<callback_row> rows,
 bool dispatch_once(self_ptr self, const std::vector<int32_t>& shards) {
   auto& st = self->state;
   auto settings = st.cfg.settings->get();
+  record_posted(self);
   if (settings.webhook_url.empty() || shards.empty())
     return false;
   auto lanes = std::max(1, settings.max_concurrent_requests);
@@ -101,6 +114,7 @@ bool dispatch_once(self_ptr self, const std::vector<int32_t>& shards) {
                           std::chrono::seconds{5});
     }));
   bool all_full = batches.size() == static_cast<size_t>(lanes);
+  std::vector<std::pair<const post_batch*, int64_t>> retries;
   for (size_t i = 0; i < batches.size(); ++i) {
     auto& b = batches[i];
     auto error = posts[i].get();
@@ -112,7 +126,7 @@ bool dispatch_once(self_ptr self, const std::vector<int32_t>& shards) {
                                     static_cast<int64_t>(b.messages.size()));
     }
     if (!error) {
-      delete_callbacks(db(self), b.ids);
+      st.posted.insert(st.posted.end(), b.ids.begin(), b.ids.end());
       st.delivered += b.ids.size();
       all_full = all_full && b.ids.size() == static_cast<size_t>(st.cfg.batch);
       continue;
@@ -122,8 +136,11 @@ bool dispatch_once(self_ptr self, const std::vector<int32_t>& shards) {
     auto delay = callback_backoff_ms(settings, b.max_attempts + 1);
     log_error(st.cfg.node_id, "webhook delivery of ", b.ids.size(),
               " callbacks failed (", *error, "); retrying in ", delay, " ms");
-    retry_callbacks(db(self), b.ids, delay);
+    retries.emplace_back(&b, delay);
   }
+  record_posted(self);
+  for (auto& [b, delay] : retries)
+    retry_callbacks(db(self), b->ids, delay);
   return all_full;
 }
 

@@ -4,6 +4,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <caf/actor.hpp>
 #include <caf/stateful_actor.hpp>
@@ -35,6 +36,10 @@ struct webhook_dispatcher_state {
   static inline const char* name = "webhook_dispatcher";
   webhook_dispatcher_config cfg;
   db_connection db;
+  /// Callbacks posted whose delete has not committed yet (the database
+  /// failed meanwhile): deleted before any are read as due again, so they
+  /// are not posted twice.
+  std::vector<int64_t> posted;
   uint64_t delivered = 0;
   uint64_t failed_posts = 0;
   ~webhook_dispatcher_state();

@@ -37,6 +37,9 @@ void prune(self_ptr self) {
     auto callbacks = drain_batches(self, [&] {
       return expire_callbacks(conn, st.cfg.callback_expiry_s, st.cfg.batch);
     });
+    auto keys = drain_batches(self, [&] {
+      return prune_posted_keys(conn, st.cfg.callback_dedup_s, st.cfg.batch);
+    });
     auto messages = drain_batches(self, [&] {
       return prune_messages(conn, st.cfg.message_retention_s, st.cfg.batch);
     });
@@ -52,9 +55,10 @@ void prune(self_ptr self) {
       return prune_cloud_waiting(conn, st.cfg.message_retention_s,
                                  st.cfg.batch);
     });
-    if (callbacks > 0 || messages > 0)
-      log_info(st.cfg.node_id, "pruned ", callbacks, " expired callbacks and ",
-               messages, " messages past retention");
+    if (callbacks > 0 || keys > 0 || messages > 0)
+      log_info(st.cfg.node_id, "pruned ", callbacks, " expired callbacks, ",
+               keys, " posted callbacks' keys and ", messages,
+               " messages past retention");
   } catch (const std::exception& e) {
     st.db.reset();
     log_error(st.cfg.node_id, "pruning failed: ", e.what());

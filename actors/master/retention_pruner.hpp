@@ -1,8 +1,8 @@
 #pragma once
 
 /// The primary master's pruning of the high-rate tables: every period, in
-/// batches, callbacks past their expiry and acknowledged messages past the
-/// retention are deleted (runtime/store/retention_store). Only while this
+/// batches, callbacks past their expiry, posted callbacks' keys past the
+/// dedup window and acknowledged messages past the retention are deleted (runtime/store/retention_store). Only while this
 /// master holds the lease, so one master prunes at a time.
 
 #include <chrono>
@@ -22,6 +22,9 @@ struct retention_pruner_config {
   std::string db_uri;
   std::chrono::milliseconds period{10000};
   int64_t callback_expiry_s = 7 * 24 * 3600;
+  /// How long a posted callback's key keeps a redelivered event from being
+  /// posted again (schema/016).
+  int64_t callback_dedup_s = 3600;
   int64_t message_retention_s = 30 * 24 * 3600;
   /// Rows per DELETE, and DELETEs per table per period at most.
   int64_t batch = 5000;

@@ -163,8 +163,19 @@ void unown_abandoned(self_ptr self, const std::string& node,
   }
 }
 
-/// Pings every connected coreapp (the application heartbeat) and forgets
-/// those silent for longer than the unhealthy time.
+/// Forgets the connected coreapps silent for longer than the unhealthy
+/// time.
+void forget_silent(self_ptr self) {
+  auto& st = self->state;
+  std::vector<std::string> dead;
+  for (auto& [id, e] : st.coreapps)
+    if (e.handle && now(self) - e.last_seen > st.cfg.unhealthy)
+      dead.push_back(id);
+  for (auto& id : dead)
+    forget_coreapp(self, id, "heartbeat timeout");
+}
+
+/// Pings every connected coreapp (the application heartbeat).
 void ping_coreapps(self_ptr self) {
   auto& st = self->state;
   for (auto& [id, e] : st.coreapps) {
@@ -190,12 +201,6 @@ void ping_coreapps(self_ptr self) {
           // Silence is judged by last_seen, not by one lost ping.
         });
   }
-  std::vector<std::string> dead;
-  for (auto& [id, e] : st.coreapps)
-    if (e.handle && now(self) - e.last_seen > st.cfg.unhealthy)
-      dead.push_back(id);
-  for (auto& id : dead)
-    forget_coreapp(self, id, "heartbeat timeout");
 }
 
 /// Gives every connected coreapp a fresh `unhealthy` from now: after a
@@ -228,6 +233,9 @@ void round(self_ptr self) {
   }
   if (!st.primary)
     return;
+  // Silence is judged before the store is read: a read blocked on a cut
+  // link hears no pongs meanwhile.
+  forget_silent(self);
   guarded(self, "registry read", [&] {
     refresh_coreapps(self);
     st.webapps.refresh(self, db(self).webapps(st.cfg.unhealthy),
@@ -246,6 +254,20 @@ void round(self_ptr self) {
     if (acting(self))
       place_shards(self);
   });
+}
+
+/// Starts (or resumes) supervising as the primary at master_epoch.
+void take_over(self_ptr self) {
+  auto& st = self->state;
+  st.primary = true;
+  log_info(st.cfg.node_id, "supervisor takes over, master epoch ",
+           st.master_epoch);
+  // Pongs were not asked for while paused.
+  excuse_silence(self);
+  round(self);
+  // Webapps connected in this round learn the map at once; those still
+  // connecting get it when they are connected.
+  push_map(self);
 }
 
 } // namespace
@@ -273,19 +295,18 @@ caf::behavior supervisor(caf::stateful_actor<supervisor_state>* self,
     [=](lease_atom, bool primary, int64_t epoch) {
       auto& st = self->state;
       st.primary = primary;
+      st.leased = primary;
       st.master_epoch = epoch;
-      if (primary) {
-        log_info(st.cfg.node_id, "supervisor takes over, master epoch ", epoch);
-        // Pongs were not asked for while paused.
-        excuse_silence(self);
-        round(self);
-        // Webapps connected in this round learn the map at once; those
-        // still connecting get it when they are connected.
-        push_map(self);
-      }
+      if (primary)
+        take_over(self);
     },
     [=](caf::tick_atom) {
-      round(self);
+      auto& st = self->state;
+      if (!st.primary && st.leased && st.view->valid()
+          && st.view->epoch() == st.master_epoch)
+        take_over(self);
+      else
+        round(self);
       self->delayed_send(self, self->state.cfg.heartbeat, caf::tick_atom::value);
     },
     [=](leaving_atom, const std::string& node) {

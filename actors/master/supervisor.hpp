@@ -68,6 +68,12 @@ struct supervisor_state {
   std::shared_ptr<lease_view> view;
   bool primary = false;
   int64_t master_epoch = 0;
+  /// The lease keeper's last word: this master holds the lease at
+  /// master_epoch. A supervisor that paused because the view lapsed (a
+  /// renewal or take-over that came back late, after a database outage)
+  /// resumes once the view is valid again, since the keeper says nothing
+  /// new then.
+  bool leased = false;
   std::map<std::string, coreapp_entry> coreapps;
   /// The webapps the map is pushed to.
   map_pusher webapps;

@@ -48,7 +48,7 @@ bool wait_for_schema(const options& opts) {
   while (!stop_requested().load()) {
     int have = 0;
     try {
-      pqxx::connection c{with_connect_timeout(opts.db_uri, 3)};
+      pqxx::connection c{with_network_timeouts(opts.db_uri, 3)};
       have = schema_version(c);
     } catch (const std::exception& e) {
       log_error(opts.node_id, "database: ", e.what());

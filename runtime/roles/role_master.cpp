@@ -28,7 +28,7 @@ int run_master(const options& opts) {
   {
     // Masters apply migrations under an advisory lock: when several start
     // together, one applies each file and the others find it done.
-    pqxx::connection c{with_connect_timeout(opts.db_uri, 3)};
+    pqxx::connection c{with_network_timeouts(opts.db_uri, 3)};
     auto n = apply_migrations(c, opts.schema_dir);
     if (n > 0)
       log_info(opts.node_id, "applied ", n, " schema migration(s), now at ",
@@ -43,7 +43,7 @@ int run_master(const options& opts) {
   sc.store = std::make_shared<pg_cluster_store>(opts.db_uri);
   sc.connect = middleman_connector(std::chrono::milliseconds{1000});
   {
-    pqxx::connection c{with_connect_timeout(opts.db_uri, 3)};
+    pqxx::connection c{with_network_timeouts(opts.db_uri, 3)};
     auto s = load_settings(c);
     sc.heartbeat = std::chrono::milliseconds{
       static_cast<int64_t>(s.heartbeat_interval * 1000)};
@@ -59,6 +59,7 @@ int run_master(const options& opts) {
   rc.db_uri = opts.db_uri;
   rc.period = std::chrono::milliseconds{opts.prune_period_ms};
   rc.callback_expiry_s = opts.callback_expiry_s;
+  rc.callback_dedup_s = opts.callback_dedup_s;
   rc.message_retention_s = opts.message_retention_s;
   auto pruner = sys.spawn<caf::detached>(retention_pruner, rc, view);
   db_pool db{opts.db_uri, 1};

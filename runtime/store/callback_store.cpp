@@ -5,10 +5,16 @@ namespace mc {
 namespace {
 
 constexpr const char* insert_head
-  = "INSERT INTO callbacks (shard_id, kind, payload, dedup_key) VALUES ";
+  = "INSERT INTO callbacks (shard_id, kind, payload, dedup_key) "
+    "SELECT v.shard_id, v.kind, v.payload::jsonb, v.dedup_key FROM (VALUES ";
 
-/// A redelivered push finds its event queued already (schema/010).
-constexpr const char* insert_tail = " ON CONFLICT (dedup_key) DO NOTHING";
+/// A redelivered push finds its event queued already (schema/010) or
+/// posted lately (schema/016).
+constexpr const char* insert_tail
+  = ") AS v(shard_id, kind, payload, dedup_key) "
+    "WHERE v.dedup_key IS NULL OR NOT EXISTS (SELECT 1 FROM callbacks_posted "
+    "p WHERE p.dedup_key = v.dedup_key) "
+    "ON CONFLICT (dedup_key) DO NOTHING";
 
 /// Fenced like the group commit: only shards the map gives to `owner` now.
 /// A deposed owner that still reaches the database (cut off from the
@@ -19,8 +25,13 @@ constexpr const char* due_sql
     "WHERE c.shard_id = ANY($1::int[]) AND c.due_at <= now() "
     "ORDER BY c.id LIMIT $2";
 
+/// The keys of the rows it deletes stay behind (schema/016), so that an
+/// event pushed again after its post is not queued again.
 constexpr const char* delete_sql
-  = "DELETE FROM callbacks WHERE id = ANY($1::bigint[])";
+  = "WITH d AS (DELETE FROM callbacks WHERE id = ANY($1::bigint[]) "
+    "RETURNING dedup_key) "
+    "INSERT INTO callbacks_posted (dedup_key) SELECT dedup_key FROM d "
+    "WHERE dedup_key IS NOT NULL ON CONFLICT (dedup_key) DO NOTHING";
 
 constexpr const char* retry_sql
   = "UPDATE callbacks SET attempts = attempts + 1,"
@@ -49,9 +60,12 @@ void insert_callbacks(pqxx::connection& conn, int32_t shard,
     auto& e = events[i];
     if (i > 0)
       sql += ',';
+    // Typed in the first row: VALUES of NULL keys alone would be of no
+    // type to compare with.
     sql += "(" + std::to_string(shard) + "," + tx.quote(e.kind) + ","
-           + tx.quote(e.payload) + "::jsonb,"
-           + (e.key.empty() ? std::string{"NULL"} : tx.quote(e.key)) + ")";
+           + tx.quote(e.payload) + ","
+           + (e.key.empty() ? std::string{"NULL"} : tx.quote(e.key))
+           + (i == 0 ? "::text)" : ")");
   }
   if (!events.empty())
     tx.exec(sql + insert_tail);

@@ -28,7 +28,8 @@ struct callback_event {
 };
 
 /// Queues callbacks of `shard` in one transaction; events whose key is
-/// queued already are skipped (schema/010_callback_dedup.sql).
+/// queued already (schema/010_callback_dedup.sql) or was posted within the
+/// dedup window (schema/016_callback_posted.sql) are skipped.
 void insert_callbacks(pqxx::connection& conn, int32_t shard,
                       const std::vector<callback_event>& events);
 
@@ -46,7 +47,8 @@ std::vector<callback_row> due_callbacks(pqxx::connection& conn,
                                         const std::vector<int32_t>& shards,
                                         int limit);
 
-/// Removes delivered callbacks.
+/// Removes delivered callbacks and keeps their keys (callbacks_posted)
+/// until the dedup window prunes them.
 void delete_callbacks(pqxx::connection& conn, const std::vector<int64_t>& ids);
 
 /// Counts a failed attempt for `ids` and makes them due again after

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <memory>
 #include <string>
 
@@ -13,7 +14,9 @@ namespace mc {
 ///
 /// `setup` runs once on every new connection; the writers use it to bound
 /// idle transactions (see db_writer). Opening fails fast (2 s connect
-/// timeout) so an unreachable database is an error, not a hang.
+/// timeout), and so does a statement on a link cut meanwhile
+/// (with_network_timeouts): an unreachable database is an error, not a
+/// hang.
 class db_connection {
 public:
   db_connection() = default;
@@ -23,7 +26,8 @@ public:
   db_connection(db_connection&&) noexcept;
   db_connection& operator=(db_connection&&) noexcept;
 
-  /// The open connection; throws what opening it throws.
+  /// The open connection; throws what opening it throws, and for a second
+  /// after a failed open throws pqxx::broken_connection without trying.
   pqxx::connection& get();
 
   /// Drops the connection: the next `get()` opens a fresh one. Called after
@@ -36,6 +40,7 @@ private:
   std::string uri_;
   std::string setup_;
   std::unique_ptr<pqxx::connection> conn_;
+  std::chrono::steady_clock::time_point reopen_at_{};
 };
 
 } // namespace mc

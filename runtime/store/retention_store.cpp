@@ -14,6 +14,12 @@ constexpr const char* expire_callbacks_sql
     " WHERE created_at < now() - make_interval(secs => $1::double precision)"
     " ORDER BY created_at LIMIT $2)";
 
+constexpr const char* prune_posted_sql
+  = "DELETE FROM callbacks_posted WHERE dedup_key IN (SELECT dedup_key"
+    " FROM callbacks_posted"
+    " WHERE posted_at < now() - make_interval(secs => $1::double precision)"
+    " ORDER BY posted_at LIMIT $2)";
+
 constexpr const char* prune_messages_sql
   = "DELETE FROM messages WHERE id IN (SELECT id FROM messages"
     " WHERE status <> 'accepted'"
@@ -32,6 +38,12 @@ int64_t expire_callbacks(pqxx::connection& conn, int64_t max_age_s,
   pqxx::nontransaction tx{conn};
   return tx.exec_params(expire_callbacks_sql, max_age_s, batch)
     .affected_rows();
+}
+
+int64_t prune_posted_keys(pqxx::connection& conn, int64_t window_s,
+                          int64_t batch) {
+  pqxx::nontransaction tx{conn};
+  return tx.exec_params(prune_posted_sql, window_s, batch).affected_rows();
 }
 
 int64_t prune_messages(pqxx::connection& conn, int64_t retention_s,

@@ -1,7 +1,8 @@
 #pragma once
 
-/// Bounds of the high-rate tables: the callback queue's cap and expiry and
-/// the messages table's retention (schema/009_bounds.sql). Each delete is
+/// Bounds of the high-rate tables: the callback queue's cap and expiry,
+/// the dedup window of posted callbacks' keys and the messages table's
+/// retention (schema/009_bounds.sql, 016_callback_posted.sql). Each delete is
 /// one batch, so a pruning pass never holds long locks; partitioning by
 /// time is the next step.
 
@@ -18,6 +19,12 @@ int64_t callback_queue_depth(pqxx::connection& conn, int64_t cap);
 /// ago; returns how many.
 int64_t expire_callbacks(pqxx::connection& conn, int64_t max_age_s,
                          int64_t batch);
+
+/// Deletes up to `batch` keys of callbacks posted more than `window_s`
+/// seconds ago (schema/016): an event pushed again after that would be
+/// posted again. Returns how many.
+int64_t prune_posted_keys(pqxx::connection& conn, int64_t window_s,
+                          int64_t batch);
 
 /// Deletes up to `batch` messages the upstream acknowledged (status other
 /// than 'accepted') accepted more than `retention_s` seconds ago; returns

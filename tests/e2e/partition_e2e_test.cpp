@@ -213,13 +213,8 @@ TEST_CASE("partition: a webapp cut off from one coreapp answers that shard's "
   check_nothing_lost(r, x);
 }
 
-// Known open (issue 9): with PostgreSQL unreachable from the nodes'
-// namespaces, redelivered pushes give 1-2 % webhook duplicates (the target
-// is 0.1 %), and in the 30 s case a shard moved and some inbound messages
-// were lost. The checks still run and print; may_fail keeps them from
-// failing the suite until that is fixed.
 TEST_CASE("partition: PostgreSQL unreachable for 5 s moves no shard and "
-          "loses nothing" * doctest::may_fail()) {
+          "loses nothing") {
   if (skip_without_netns())
     return;
   rig x;
@@ -242,7 +237,7 @@ TEST_CASE("partition: PostgreSQL unreachable for 5 s moves no shard and "
 }
 
 TEST_CASE("partition: PostgreSQL unreachable for 30 s moves no shard and "
-          "loses nothing" * doctest::timeout(240) * doctest::may_fail()) {
+          "loses nothing" * doctest::timeout(240)) {
   if (skip_without_netns())
     return;
   rig x;

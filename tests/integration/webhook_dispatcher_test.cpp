@@ -15,6 +15,7 @@
 #include "actors/lifecycle.hpp"
 #include "actors/protocol/register.hpp"
 #include "runtime/store/callback_store.hpp"
+#include "runtime/store/retention_store.hpp"
 #include "runtime/store/migrations.hpp"
 #include "support/processes.hpp"
 #include "support/test_db.hpp"
@@ -114,8 +115,9 @@ TEST_CASE("the dispatcher keeps up to max_concurrent_requests webhook POSTs "
   CHECK(peak12 <= 12);
 }
 
-TEST_CASE("the callback queue skips an event whose key is queued, and only "
-          "the shard's owner in the map reads its callbacks") {
+TEST_CASE("the callback queue skips an event whose key is queued or posted "
+          "lately, and only the shard's owner in the map reads its "
+          "callbacks") {
   test::scratch_db db{"callback_fence"};
   pqxx::connection conn{db.uri()};
   apply_migrations(conn, MC_SOURCE_DIR "/schema");
@@ -140,11 +142,16 @@ TEST_CASE("the callback queue skips an event whose key is queued, and only "
   exec("UPDATE shard_map SET owner = 'c2', epoch = 5 WHERE shard_id = 0");
   CHECK(due_callbacks(conn, "c1", {0}, 10).empty());
   CHECK(due_callbacks(conn, "c2", {0}, 10).size() == 3);
-  // Once posted and deleted, a key is free: the one duplicate left.
+  // Once posted and deleted, the keys stay (schema/016): a redelivery is
+  // not queued again until the dedup window has pruned them.
   std::vector<int64_t> ids;
   for (auto& r : due_callbacks(conn, "c2", {0}, 10))
     ids.push_back(r.id);
   delete_callbacks(conn, ids);
+  insert_callbacks(conn, 0, {{"status", R"({"id":"m1"})", delivered}});
+  CHECK(queued() == 0);
+  CHECK(prune_posted_keys(conn, 3600, 100) == 0);
+  CHECK(prune_posted_keys(conn, 0, 100) == 3);
   insert_callbacks(conn, 0, {{"status", R"({"id":"m1"})", delivered}});
   CHECK(queued() == 1);
 }

@@ -918,6 +918,36 @@ TEST_CASE_FIXTURE(fixture, "a commit the database cancelled after the wait "
   CHECK(flat(up().submits) == strings{"b"});
 }
 
+/// Bug (actors/coreapp/shard.cpp, commit): a connection lost mid-commit
+/// (a cut link) was answered commit_unknown and the shard went on, so rows
+/// that did commit stayed pending until the shard's next activation. Now
+/// the shard reads its pending messages again before it commits more.
+TEST_CASE_FIXTURE(fixture, "a commit whose connection was lost reads the "
+                           "pending messages again before the next commit") {
+  start();
+  REQUIRE(w().pending_loads.size() == 1);
+  w().hold_commits = true;
+  send("a");
+  consume_messages();
+  send("b");
+  consume_messages();
+  w().commit_script.push_back(make_error(mc_errc::commit_unknown, "lost"));
+  // "a" did commit before the connection broke.
+  w().pending_reply = {upstream_message{"a", "16315550000", "{}", "text"}};
+  release_commit();
+  REQUIRE(answers().size() == 1);
+  CHECK(is(answers()[0].err, mc_errc::commit_unknown));
+  CHECK(w().pending_loads.size() == 2);
+  // "a" goes upstream ahead of "b", which is committed after the load.
+  REQUIRE(w().commits.size() == 2);
+  CHECK(ids_of(w().commits[1]) == strings{"b"});
+  release_commit();
+  REQUIRE(answers().size() == 2);
+  CHECK(answers()[1].accepted);
+  CHECK(flat(up().submits) == strings{"a", "b"});
+  CHECK_FALSE(shard_down());
+}
+
 TEST_CASE_FIXTURE(fixture, "a writer that never answers stops the shard "
                            "with the outcome unknown") {
   start();
