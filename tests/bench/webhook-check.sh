@@ -88,10 +88,14 @@ hooks_drain() {
   log "the webhook backlog still flowed after $1 s: the run counts part of it"
 }
 
-# hooks_expect IDS_FILE: hands the accepted ids to the sink.
+# hooks_expect IDS_FILE: hands the accepted ids to the sink (as text/plain:
+# httplib caps a form-encoded body at 8 KiB).
 hooks_expect() {
-  sink -X POST --data-binary "@$1" "$sink_url/expect?statuses=sent,delivered,read" >/dev/null ||
+  sink -X POST -H 'Content-Type: text/plain' --data-binary "@$1" \
+    "$sink_url/expect?statuses=sent,delivered,read" >/dev/null || {
     log "POST $sink_url/expect failed"
+    return 1
+  }
 }
 
 # hooks_wait SECONDS T0_NS: waits until no expected status is missing (at
