@@ -7,7 +7,7 @@
 ///           --new-password P] [--token T] [--no-auth] --messages N
 ///           --recipients M --connections C [--rate R] [--duration S]
 ///           [--sim http://127.0.0.1:9190] [--wait-delivered S] [--json]
-///           [--cacert FILE]
+///           [--cacert FILE] [--ids-out FILE]
 ///
 /// An https:// URL (the front of deploy/up) is verified against --cacert
 /// and sent through httplib::Client (the lean client speaks plain HTTP).
@@ -15,6 +15,9 @@
 /// message k goes to recipient k % M. A connection sends one request at a
 /// time, so the order of 201s per recipient is the order the API accepted
 /// them in, and that is the order the upstream must see.
+///
+/// --ids-out FILE writes the id of every accepted message, one a line (the
+/// webhook check of run-bench expects their statuses).
 ///
 /// Exit code 0 only if some message was accepted, none failed or was still
 /// being retried at the --duration cut and, with --sim, none was lost, none
@@ -94,6 +97,8 @@ struct options {
   /// The CA that signed an https:// --url's certificate (deploy/up's
   /// var/tls/ca.crt); https goes through httplib::Client.
   std::string cacert;
+  /// Where to write the accepted ids ("" = nowhere).
+  std::string ids_out;
 };
 
 /// Makes `cli` verify an https server against `cacert` (no-op for http).
@@ -111,7 +116,8 @@ void usage() {
     "               [--token T] [--no-auth] --messages N --recipients M\n"
     "               --connections C [--rate R] [--duration S] [--sim URL]\n"
     "               [--wait-delivered S] [--json] [--httplib-client]\n"
-    "               [--payload text|template] [--cacert FILE]\n");
+    "               [--payload text|template] [--cacert FILE]\n"
+    "               [--ids-out FILE]\n");
 }
 
 bool parse_options(int argc, char** argv, options& opt) {
@@ -139,6 +145,10 @@ bool parse_options(int argc, char** argv, options& opt) {
       if (!need(v))
         return false;
       opt.cacert = v;
+    } else if (arg == "--ids-out") {
+      if (!need(v))
+        return false;
+      opt.ids_out = v;
     } else if (arg == "--url") {
       if (!need(v))
         return false;
@@ -942,6 +952,21 @@ void check_log(const run_state& st, const std::vector<log_line>& log,
   }
 }
 
+/// Writes every accepted id to `path`, one a line; false (and why, on
+/// stderr) if it could not.
+bool write_ids(const run_state& st, const std::string& path) {
+  std::FILE* f = std::fopen(path.c_str(), "w");
+  if (!f) {
+    std::fprintf(stderr, "loadgen: cannot write %s: %s\n", path.c_str(),
+                 std::strerror(errno));
+    return false;
+  }
+  for (auto& ids : st.ids_by_recipient)
+    for (auto& id : ids)
+      std::fprintf(f, "%s\n", id.c_str());
+  return std::fclose(f) == 0;
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -1022,6 +1047,8 @@ int main(int argc, char** argv) {
   std::sort(lat.begin(), lat.end());
   std::sort(sched.begin(), sched.end());
   double elapsed_s = ms_between(st.start, send_end) / 1000.0;
+  if (!opt.ids_out.empty() && !write_ids(st, opt.ids_out))
+    return 2;
   double accepted_per_s = elapsed_s > 0 ? total.accepted / elapsed_s : 0;
 
   sim_report rep;
