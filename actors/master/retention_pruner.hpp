@@ -23,7 +23,7 @@ struct retention_pruner_config {
   std::chrono::milliseconds period{10000};
   int64_t callback_expiry_s = 7 * 24 * 3600;
   /// How long a posted callback's key keeps a redelivered event from being
-  /// posted again (schema/016).
+  /// posted again (schema/015).
   int64_t callback_dedup_s = 3600;
   int64_t message_retention_s = 30 * 24 * 3600;
   /// Rows per DELETE, and DELETEs per table per period at most.

@@ -9,7 +9,7 @@ constexpr const char* insert_head
     "SELECT v.shard_id, v.kind, v.payload::jsonb, v.dedup_key FROM (VALUES ";
 
 /// A redelivered push finds its event queued already (schema/010) or
-/// posted lately (schema/016).
+/// posted lately (schema/015).
 constexpr const char* insert_tail
   = ") AS v(shard_id, kind, payload, dedup_key) "
     "WHERE v.dedup_key IS NULL OR NOT EXISTS (SELECT 1 FROM callbacks_posted "
@@ -25,7 +25,7 @@ constexpr const char* due_sql
     "WHERE c.shard_id = ANY($1::int[]) AND c.due_at <= now() "
     "ORDER BY c.id LIMIT $2";
 
-/// The keys of the rows it deletes stay behind (schema/016), so that an
+/// The keys of the rows it deletes stay behind (schema/015), so that an
 /// event pushed again after its post is not queued again.
 constexpr const char* delete_sql
   = "WITH d AS (DELETE FROM callbacks WHERE id = ANY($1::bigint[]) "

@@ -29,7 +29,7 @@ struct callback_event {
 
 /// Queues callbacks of `shard` in one transaction; events whose key is
 /// queued already (schema/010_callback_dedup.sql) or was posted within the
-/// dedup window (schema/016_callback_posted.sql) are skipped.
+/// dedup window (schema/015_callback_posted.sql) are skipped.
 void insert_callbacks(pqxx::connection& conn, int32_t shard,
                       const std::vector<callback_event>& events);
 

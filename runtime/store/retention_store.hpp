@@ -2,7 +2,7 @@
 
 /// Bounds of the high-rate tables: the callback queue's cap and expiry,
 /// the dedup window of posted callbacks' keys and the messages table's
-/// retention (schema/009_bounds.sql, 016_callback_posted.sql). Each delete is
+/// retention (schema/009_bounds.sql, 015_callback_posted.sql). Each delete is
 /// one batch, so a pruning pass never holds long locks; partitioning by
 /// time is the next step.
 
@@ -21,7 +21,7 @@ int64_t expire_callbacks(pqxx::connection& conn, int64_t max_age_s,
                          int64_t batch);
 
 /// Deletes up to `batch` keys of callbacks posted more than `window_s`
-/// seconds ago (schema/016): an event pushed again after that would be
+/// seconds ago (schema/015): an event pushed again after that would be
 /// posted again. Returns how many.
 int64_t prune_posted_keys(pqxx::connection& conn, int64_t window_s,
                           int64_t batch);

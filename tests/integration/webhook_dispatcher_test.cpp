@@ -142,7 +142,7 @@ TEST_CASE("the callback queue skips an event whose key is queued or posted "
   exec("UPDATE shard_map SET owner = 'c2', epoch = 5 WHERE shard_id = 0");
   CHECK(due_callbacks(conn, "c1", {0}, 10).empty());
   CHECK(due_callbacks(conn, "c2", {0}, 10).size() == 3);
-  // Once posted and deleted, the keys stay (schema/016): a redelivery is
+  // Once posted and deleted, the keys stay (schema/015): a redelivery is
   // not queued again until the dedup window has pruned them.
   std::vector<int64_t> ids;
   for (auto& r : due_callbacks(conn, "c2", {0}, 10))
