@@ -1,5 +1,7 @@
 #include "runtime/store/callback_store.hpp"
 
+#include "runtime/store/pg_array.hpp"
+
 namespace mc {
 
 namespace {
@@ -38,18 +40,6 @@ constexpr const char* retry_sql
     " due_at = now() + make_interval(secs => $2::double precision / 1000) "
     "WHERE id = ANY($1::bigint[])";
 
-/// A PostgreSQL array literal of integers, e.g. "{1,2,3}".
-template <class Int>
-std::string int_array(const std::vector<Int>& xs) {
-  std::string out = "{";
-  for (size_t i = 0; i < xs.size(); ++i) {
-    if (i > 0)
-      out += ',';
-    out += std::to_string(xs[i]);
-  }
-  return out + "}";
-}
-
 } // namespace
 
 void insert_callbacks(pqxx::connection& conn, int32_t shard,
@@ -86,7 +76,7 @@ std::vector<callback_row> due_callbacks(pqxx::connection& conn,
                                         int limit) {
   pqxx::read_transaction tx{conn};
   std::vector<callback_row> out;
-  for (auto row : tx.exec_params(due_sql, int_array(shards), limit, owner))
+  for (auto row : tx.exec_params(due_sql, number_array(shards), limit, owner))
     out.push_back({row[0].as<int64_t>(), row[1].as<std::string>(),
                    row[2].as<std::string>(), row[3].as<int>()});
   return out;
@@ -94,14 +84,14 @@ std::vector<callback_row> due_callbacks(pqxx::connection& conn,
 
 void delete_callbacks(pqxx::connection& conn, const std::vector<int64_t>& ids) {
   pqxx::work tx{conn};
-  tx.exec_params(delete_sql, int_array(ids));
+  tx.exec_params(delete_sql, number_array(ids));
   tx.commit();
 }
 
 void retry_callbacks(pqxx::connection& conn, const std::vector<int64_t>& ids,
                      int64_t delay_ms) {
   pqxx::work tx{conn};
-  tx.exec_params(retry_sql, int_array(ids), delay_ms);
+  tx.exec_params(retry_sql, number_array(ids), delay_ms);
   tx.commit();
 }
 
